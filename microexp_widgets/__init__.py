@@ -1,0 +1,63 @@
+"""Jupyter widgets and a face-analysis core for teaching facial micro-expressions as movements (Action Units)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from ._version import __version__
+
+# Public name -> module that defines it. Loaded on first use so that `import microexp_widgets`
+# stays light: MediaPipe, PyAV, pandas and the widget stack load only when something needs them.
+_EXPORTS = {
+    "analyze_video": ".pipeline",
+    "AUTimeline": ".timeline",
+    "AUEvent": ".spotting",
+    "find_events": ".spotting",
+    "score_intervals": ".spotting",
+    "read_openface_csv": ".openface",
+    "AU_TABLE": ".aus",
+    "ActionUnit": ".aus",
+    "fetch_assets": ".assets",
+    "sample_path": ".assets",
+    "MicroexpError": ".errors",
+    "VideoDecodeError": ".errors",
+    "ModelUnavailableError": ".errors",
+    "AssetFetchError": ".errors",
+    "Recorder": ".widgets.recorder",
+    "TimelineView": ".widgets.timeline_view",
+    "AUFace": ".widgets.au_face",
+    "FlashDrill": ".widgets.flash_drill",
+    "BreathingPacer": ".widgets.pacer",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'microexp_widgets' has no attribute {name!r}") from None
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from .assets import fetch_assets, sample_path
+    from .aus import AU_TABLE, ActionUnit
+    from .errors import AssetFetchError, MicroexpError, ModelUnavailableError, VideoDecodeError
+    from .openface import read_openface_csv
+    from .pipeline import analyze_video
+    from .spotting import AUEvent, find_events, score_intervals
+    from .timeline import AUTimeline
+    from .widgets.au_face import AUFace
+    from .widgets.flash_drill import FlashDrill
+    from .widgets.pacer import BreathingPacer
+    from .widgets.recorder import Recorder
+    from .widgets.timeline_view import TimelineView
