@@ -1,0 +1,110 @@
+"""repo2docker renders our Binder configuration: Python 3.11, binder/requirements.txt installed, postBuild run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BINDER = REPO / "binder"
+
+pytestmark = pytest.mark.binder
+
+
+def _unescape(text: str) -> str:
+    """Undo repo2docker's escaping of file names in COPY lines (``-2f`` is ``/``, ``-2e`` is ``.``)."""
+    return re.sub(r"-([0-9a-f]{2})", lambda match: chr(int(match.group(1), 16)), text)
+
+
+def runtime_python() -> str:
+    """The Python version that ``binder/runtime.txt`` asks for, e.g. ``"3.11"``."""
+    text = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+\.\d+)", text)
+    assert match, f"binder/runtime.txt should read like 'python-3.11', not {text!r}"
+    return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    # Render as the uid/user mybinder.org builds with, so the text is what Binder would build.
+    result = subprocess.run(
+        [sys.executable, "-m", "repo2docker", "--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    text = result.stdout + result.stderr
+    start = text.find("FROM ")
+    assert start >= 0, f"repo2docker printed no Dockerfile:\n{text[-3000:]}"
+    return text[start:]
+
+
+def _line_index(lines: list[str], pattern: str) -> int:
+    hits = [i for i, line in enumerate(lines) if re.search(pattern, line)]
+    assert len(hits) == 1, f"expected exactly one line matching {pattern!r}, found {len(hits)}"
+    return hits[0]
+
+
+def test_runtime_pins_the_python_we_test_on():
+    assert runtime_python() == f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def test_dockerfile_builds_the_pinned_python(dockerfile):
+    locks = [_unescape(line) for line in dockerfile.splitlines() if line.startswith("COPY") and "environment" in line]
+    assert locks, "no conda environment lock file is copied in"
+    assert all(f"environment.py-{runtime_python()}-" in line for line in locks), locks
+
+
+def test_requirements_are_installed_after_the_whole_repository_is_copied(dockerfile):
+    lines = dockerfile.splitlines()
+    copy_repo = _line_index(lines, r"^COPY --chown=1000:1000 src/ \$\{REPO_DIR\}/$")
+    install = _line_index(lines, r'pip install --no-cache-dir -r "binder/requirements\.txt"$')
+    # "." in binder/requirements.txt is the repository itself, so it must be in the image before pip runs.
+    assert copy_repo < install
+    # With a binder/ folder the root pyproject.toml is ignored: the package is installed once, from the requirements.
+    assert not any(re.search(r"pip install --no-cache-dir \.$", line) for line in lines)
+
+
+def test_post_build_runs_last_as_the_notebook_user(dockerfile):
+    lines = dockerfile.splitlines()
+    install = _line_index(lines, r'pip install --no-cache-dir -r "binder/requirements\.txt"$')
+    post_build = _line_index(lines, r"^RUN \./binder/postBuild$")
+    assert install < post_build
+    last_user = [line for line in lines[:post_build] if line.startswith("USER ")][-1]
+    assert last_user == "USER ${NB_USER}"
+
+
+def test_assets_land_in_the_notebook_users_home(dockerfile):
+    # postBuild fetches into platformdirs' user cache, i.e. $HOME/.cache/microexp-widgets, which stays in the
+    # image because HOME is the repository folder and nothing redirects the cache elsewhere.
+    assert re.search(r"HOME=/home/\$\{NB_USER\}", dockerfile)
+    assert "ARG REPO_DIR=${HOME}" in dockerfile
+    assert "WORKDIR ${REPO_DIR}" in dockerfile
+    for variable in ("XDG_CACHE_HOME", "MICROEXP_HOME", "MICROEXP_FACE_MODEL"):
+        assert variable not in dockerfile
+
+
+def test_post_build_is_an_executable_bash_script_that_stops_on_errors():
+    script = BINDER / "postBuild"
+    text = script.read_text()
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert re.search(r"^set -[a-z]*e[a-z]*\b", text, re.MULTILINE), "postBuild must use set -e"
+    assert re.search(r"^python -m microexp_widgets fetch-assets$", text, re.MULTILINE)
+    assert os.access(script, os.X_OK)
+    tracked = subprocess.run(
+        ["git", "ls-files", "--stage", "binder/postBuild"], cwd=REPO, capture_output=True, text=True
+    ).stdout
+    if tracked:  # once committed, git must keep the executable bit too
+        assert tracked.startswith("100755 "), tracked
+
+
+def test_requirements_install_the_package_with_the_lesson_extra():
+    lines = [line.split("#", 1)[0].strip() for line in (BINDER / "requirements.txt").read_text().splitlines()]
+    assert ".[lab]" in lines
