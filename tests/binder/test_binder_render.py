@@ -1,4 +1,4 @@
-"""repo2docker renders our Binder configuration: Python 3.11, binder/requirements.txt installed, postBuild run."""
+"""repo2docker renders our Binder config: Python 3.11, binder/requirements.txt installed, postBuild run."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def runtime_python() -> str:
 def dockerfile() -> str:
     # Render as the uid/user mybinder.org builds with, so the text is what Binder would build.
     result = subprocess.run(
-        [sys.executable, "-m", "repo2docker", "--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan", "."],
+        [sys.executable, "-m", "repo2docker", "--no-build", "--debug"]
+        + ["--user-id", "1000", "--user-name", "jovyan", "."],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -57,7 +58,8 @@ def test_runtime_pins_the_python_we_test_on():
 
 
 def test_dockerfile_builds_the_pinned_python(dockerfile):
-    locks = [_unescape(line) for line in dockerfile.splitlines() if line.startswith("COPY") and "environment" in line]
+    copies = [_unescape(line) for line in dockerfile.splitlines() if line.startswith("COPY")]
+    locks = [line for line in copies if "environment" in line]
     assert locks, "no conda environment lock file is copied in"
     assert all(f"environment.py-{runtime_python()}-" in line for line in locks), locks
 
@@ -68,7 +70,7 @@ def test_requirements_are_installed_after_the_whole_repository_is_copied(dockerf
     install = _line_index(lines, r'pip install --no-cache-dir -r "binder/requirements\.txt"$')
     # "." in binder/requirements.txt is the repository itself, so it must be in the image before pip runs.
     assert copy_repo < install
-    # With a binder/ folder the root pyproject.toml is ignored: the package is installed once, from the requirements.
+    # With a binder/ folder the root pyproject.toml is ignored: the package is installed once, from binder/.
     assert not any(re.search(r"pip install --no-cache-dir \.$", line) for line in lines)
 
 
