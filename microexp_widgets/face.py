@@ -1,0 +1,170 @@
+"""The MediaPipe Face Landmarker: one instance per clip, VIDEO mode, always closed.
+
+MediaPipe needs strictly increasing integer millisecond timestamps per landmarker instance, a C-contiguous uint8 RGB
+array, and an explicit close (relying on ``__del__`` at interpreter exit prints a spurious ``TypeError``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .assets import verified_model_path
+
+# The model's 52 outputs, in index order.
+BLENDSHAPES: tuple[str, ...] = (
+    "_neutral",
+    "browDownLeft",
+    "browDownRight",
+    "browInnerUp",
+    "browOuterUpLeft",
+    "browOuterUpRight",
+    "cheekPuff",
+    "cheekSquintLeft",
+    "cheekSquintRight",
+    "eyeBlinkLeft",
+    "eyeBlinkRight",
+    "eyeLookDownLeft",
+    "eyeLookDownRight",
+    "eyeLookInLeft",
+    "eyeLookInRight",
+    "eyeLookOutLeft",
+    "eyeLookOutRight",
+    "eyeLookUpLeft",
+    "eyeLookUpRight",
+    "eyeSquintLeft",
+    "eyeSquintRight",
+    "eyeWideLeft",
+    "eyeWideRight",
+    "jawForward",
+    "jawLeft",
+    "jawOpen",
+    "jawRight",
+    "mouthClose",
+    "mouthDimpleLeft",
+    "mouthDimpleRight",
+    "mouthFrownLeft",
+    "mouthFrownRight",
+    "mouthFunnel",
+    "mouthLeft",
+    "mouthLowerDownLeft",
+    "mouthLowerDownRight",
+    "mouthPressLeft",
+    "mouthPressRight",
+    "mouthPucker",
+    "mouthRight",
+    "mouthRollLower",
+    "mouthRollUpper",
+    "mouthShrugLower",
+    "mouthShrugUpper",
+    "mouthSmileLeft",
+    "mouthSmileRight",
+    "mouthStretchLeft",
+    "mouthStretchRight",
+    "mouthUpperUpLeft",
+    "mouthUpperUpRight",
+    "noseSneerLeft",
+    "noseSneerRight",
+)
+
+# Quiet MediaPipe's and TFLite's own log lines; they mean nothing to a learner. Set before mediapipe is imported.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send file descriptor 2 to /dev/null while native code starts up (it writes there, below Python's reach)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable fd 2 (some embedded kernels)
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@dataclass
+class FaceResult:
+    """One frame's measurement of the followed face."""
+
+    blendshapes: np.ndarray  # 52 scores in BLENDSHAPES order
+    box: tuple[float, float, float, float]  # x, y, width, height of the landmarks, as fractions of the frame
+    faces_seen: int
+
+
+def _box(landmarks) -> tuple[float, float, float, float]:
+    xs = [p.x for p in landmarks]
+    ys = [p.y for p in landmarks]
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+class FaceTracker:
+    """Follow one face through a clip. With ``max_faces`` > 1 the largest face in each frame is the one measured."""
+
+    def __init__(self, max_faces: int = 1, *, video: bool = True):
+        model = verified_model_path()
+        with _native_stderr_silenced():
+            import mediapipe as mp
+            from mediapipe.tasks.python import BaseOptions, vision
+
+            self._mp = mp
+            options = vision.FaceLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(model)),
+                running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+                num_faces=max_faces,
+                output_face_blendshapes=True,
+            )
+            self._landmarker = vision.FaceLandmarker.create_from_options(options)
+        self._video = video
+        self._last_ms = -1
+        self._warmed = False
+
+    def __enter__(self) -> FaceTracker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            with _native_stderr_silenced():
+                self._landmarker.close()
+            self._landmarker = None
+
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> FaceResult | None:
+        """Measure the (largest) face in one upright RGB frame; None when no face is found."""
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
+        if self._video:
+            stamp = max(self._last_ms + 1, int(round(time_s * 1000)))
+            self._last_ms = stamp
+            call = lambda: self._landmarker.detect_for_video(image, stamp)  # noqa: E731
+        else:
+            call = lambda: self._landmarker.detect(image)  # noqa: E731
+        if self._warmed:
+            result = call()
+        else:
+            with _native_stderr_silenced():  # the first inference prints TFLite's delegate banner
+                result = call()
+            self._warmed = True
+        if not result.face_landmarks:
+            return None
+        boxes = [_box(face) for face in result.face_landmarks]
+        largest = max(range(len(boxes)), key=lambda i: boxes[i][2] * boxes[i][3])
+        scores = np.fromiter((c.score for c in result.face_blendshapes[largest]), dtype=np.float32, count=52)
+        return FaceResult(scores, boxes[largest], len(boxes))
+
+
+def count_faces(rgb: np.ndarray, max_faces: int = 4) -> int:
+    """How many faces one frame shows (a separate IMAGE-mode landmarker, so no tracking state is disturbed)."""
+    with FaceTracker(max_faces, video=False) as probe:
+        result = probe.detect(rgb)
+    return 0 if result is None else result.faces_seen

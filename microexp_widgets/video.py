@@ -1,0 +1,185 @@
+"""Bytes or a path in, upright RGB frames with true presentation times out (PyAV).
+
+Browsers record webm with no duration and uneven frame timing, so every time comes from the frame's presentation
+timestamp; nothing assumes a constant frame rate. Frames are streamed one at a time, never all held in memory.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+
+from .errors import VideoDecodeError
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
+
+
+@dataclass(frozen=True)
+class VideoLimits:
+    """What one clip may be. Stated in the README; over the limits the clip is refused or cut, with a message."""
+
+    max_bytes: int = 200 * 1024 * 1024
+    """Largest accepted input, in bytes (default 200 MiB)."""
+    max_seconds: float = 120.0
+    """Only the first this many seconds are analysed (default 120 s); the rest is skipped with a warning."""
+    max_side: int = 640
+    """Frames are downscaled so their longer side is at most this many pixels before face detection."""
+
+
+DEFAULT_LIMITS = VideoLimits()
+
+
+@dataclass
+class Frame:
+    time_s: float
+    rgb: np.ndarray  # C-contiguous uint8, height x width x 3, upright
+
+
+@dataclass
+class ClipInfo:
+    """What the container says about the clip before decoding (hints only: browser webm often has no duration)."""
+
+    width: int
+    height: int
+    expected_frames: int | None
+    nominal_fps: float | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe_source(source: Source) -> str:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "recording"
+    return Path(source).name
+
+
+def _open(source: Source, limits: VideoLimits):
+    import av
+
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        size = memoryview(source).nbytes
+        handle = io.BytesIO(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise VideoDecodeError(f"There is no video file at {path}; check the path and try again.")
+        size = path.stat().st_size
+        handle = str(path)
+    if size == 0:
+        raise VideoDecodeError("The video is empty (0 bytes); record the clip again or choose another file.")
+    if size > limits.max_bytes:
+        raise VideoDecodeError(
+            f"The video is {size / 2**20:.0f} MiB, more than the {limits.max_bytes / 2**20:.0f} MiB this tool accepts; "
+            "use a shorter clip."
+        )
+    try:
+        container = av.open(handle, mode="r", metadata_errors="ignore")
+    except (av.FFmpegError, ValueError, OSError) as error:
+        raise VideoDecodeError(
+            "This file is not a video we can read; choose a webm, mp4 or mov file with a face in it."
+        ) from error
+    if not container.streams.video:
+        container.close()
+        raise VideoDecodeError("The file has no video track (only audio or data); choose a video with a face in it.")
+    return container
+
+
+def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    scale = min(1.0, max_side / max(width, height))
+    # Even sizes keep the colour conversion exact for subsampled (4:2:0) sources.
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
+    # PyAV reports the display matrix as a counter-clockwise angle; np.rot90 also turns counter-clockwise.
+    turns = round(rotation / 90) % 4
+    return np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb
+
+
+class Decoder:
+    """Iterate a clip's frames; collects warnings about damage, gaps and limits as it goes.
+
+    Use as a context manager so the container is always closed.
+    """
+
+    def __init__(self, source: Source, limits: VideoLimits = DEFAULT_LIMITS):
+        self.limits = limits
+        self.container = _open(source, limits)
+        self.stream = self.container.streams.video[0]
+        self.stream.thread_type = "AUTO"
+        codec = self.stream.codec_context
+        rate = self.stream.average_rate or self.stream.guessed_rate
+        fps = float(rate) if rate else None
+        expected = self.stream.frames or None
+        if expected is None and self.container.duration and fps:
+            expected = int(self.container.duration / 1_000_000 * fps)
+        self.info = ClipInfo(codec.width, codec.height, expected, fps)
+        self.warnings = self.info.warnings
+
+    def __enter__(self) -> Decoder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.container.close()
+
+    def frames(self) -> Iterator[Frame]:
+        import av
+
+        limits = self.limits
+        fallback_step = 1.0 / (self.info.nominal_fps or 30.0)
+        previous: float | None = None
+        start: float | None = None
+        repaired = decoded = 0
+        size: tuple[int, int] | None = None
+        try:
+            for frame in self.container.decode(self.stream):
+                raw = frame.time
+                if raw is None or not math.isfinite(raw):
+                    raw = (previous + fallback_step) if previous is not None else 0.0
+                if start is None:
+                    start = raw
+                time_s = raw - start
+                if previous is not None and time_s <= previous:
+                    # Duplicate or backwards stamps get the smallest step forward; real gaps are left as they are.
+                    time_s = previous + 0.001
+                    repaired += 1
+                if time_s > limits.max_seconds:
+                    self.warnings.append(
+                        f"Only the first {limits.max_seconds:.0f} s were analysed; the clip is longer than the limit."
+                    )
+                    break
+                if size is None:
+                    size = _scaled_size(frame.width, frame.height, limits.max_side)
+                rgb = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
+                yield Frame(time_s, _upright(rgb, frame.rotation))
+                previous = time_s
+                decoded += 1
+        except (av.FFmpegError, ValueError, OSError) as error:
+            if decoded == 0:
+                raise VideoDecodeError(
+                    "The video is damaged and no frame could be read from it; record or export it again."
+                ) from error
+            self.warnings.append(
+                f"The video is damaged or cut off after {decoded} frames; only those frames were analysed."
+            )
+        if decoded == 0:
+            raise VideoDecodeError("The video has no frames that can be decoded; record or export it again.")
+        expected = self.info.expected_frames
+        if expected and decoded < 0.95 * expected and not self.warnings:
+            self.warnings.append(
+                f"The video ended after {decoded} of the {expected} frames its header announces (damaged or cut off); "
+                "only those frames were analysed."
+            )
+        if repaired:
+            self.warnings.append(
+                f"{repaired} frames had repeated or backwards timestamps and were nudged forward by 1 ms."
+            )
