@@ -1,0 +1,246 @@
+"""The impression ledger (lesson 03): a first blip, then later cues; how much does the blip still weigh?
+
+A teaching toy, not a research model: each cue adds ``points`` (negative for an off-putting cue) times
+how much the learner says it counts (``weight``), and every later cue counts ``fade`` times as much as
+the one before, so order matters the way "first impressions" suggest.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import ipywidgets as widgets
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One thing that happens in the meeting.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier.
+    label : str
+        What happened, in plain words.
+    points : float
+        How pleasant (positive) or off-putting (negative) it is, from -3 to +3.
+    weight : float
+        How much it counts for the impression, from 0 (ignored) to 2 (counts double).
+    """
+
+    key: str
+    label: str
+    points: float
+    weight: float = 1.0
+
+
+#: The article's house-party scene: a micro-grimace first, then the cues that can outweigh it.
+DEFAULT_CUES: tuple[Cue, ...] = (
+    Cue("grimace", "a micro-grimace when you say hello", -3),
+    Cue("neutral", "neutral chat about the weather", 0),
+    Cue("jokes", "shared jokes", 2),
+    Cue("music", "you like the same music", 2),
+)
+
+
+@dataclass(frozen=True)
+class LedgerResult:
+    """The arithmetic of one ledger.
+
+    Attributes
+    ----------
+    contributions : tuple of float
+        Each cue's signed contribution, in order: ``points * weight * fade ** position``.
+    running : tuple of float
+        The impression after each cue (running sum of contributions).
+    total : float
+        The impression after all cues.
+    focus_share : float or None
+        The focus cue's share of all evidence, ``|its contribution| / sum of |contributions|``
+        (1.0 when nothing else counts; ``None`` when the focus cue is absent or nothing counts).
+    """
+
+    contributions: tuple[float, ...]
+    running: tuple[float, ...]
+    total: float
+    focus_share: float | None
+
+
+def tally(cues: Sequence[Cue], fade: float = 0.85, focus: str = "grimace") -> LedgerResult:
+    """Add up a sequence of cues.
+
+    Parameters
+    ----------
+    cues : sequence of Cue
+        In the order they happen.
+    fade : float
+        Each cue counts ``fade`` times as much as the one before (0 < fade <= 1);
+        1 means order does not matter.
+    focus : str
+        Key of the cue whose share is reported (the first blip).
+    """
+    if not 0 < fade <= 1:
+        raise ValueError(f"fade must be above 0 and at most 1, not {fade}.")
+    contributions = tuple(c.points * c.weight * fade**i for i, c in enumerate(cues))
+    running, total = [], 0.0
+    for value in contributions:
+        total += value
+        running.append(total)
+    evidence = sum(abs(v) for v in contributions)
+    share = None
+    for cue, value in zip(cues, contributions, strict=True):
+        if cue.key == focus and evidence > 0:
+            share = abs(value) / evidence
+    return LedgerResult(contributions, tuple(running), total, share)
+
+
+def _bar(value: float, scale: float) -> str:
+    """A horizontal bar around a centre line: left of centre is cooler, right is warmer."""
+    half = 0.0 if scale == 0 else min(50.0, abs(value) / scale * 50)
+    left = 50 - half if value < 0 else 50
+    colour = "#b35806" if value < 0 else "#1b7837"
+    return (
+        "<div style='position:relative;width:16em;height:0.9em;background:#eee'>"
+        f"<div style='position:absolute;left:{left:.0f}%;width:{half:.0f}%;height:100%;"
+        f"background:{colour}'></div>"
+        "<div style='position:absolute;left:50%;width:1px;height:100%;background:#333'></div></div>"
+    )
+
+
+def render(cues: Sequence[Cue], result: LedgerResult) -> str:
+    """Render the ledger as an HTML table (labels escaped: learners can add their own cues)."""
+    scale = max([abs(v) for v in result.running] + [1.0])
+    rows = "".join(
+        f"<tr><td>{i + 1}</td><td>{html.escape(c.label)}</td><td style='text-align:right'>{v:+.2f}</td>"
+        f"<td style='text-align:right'>{r:+.2f}</td><td>{_bar(r, scale)}</td></tr>"
+        for i, (c, v, r) in enumerate(zip(cues, result.contributions, result.running, strict=True))
+    )
+    if result.focus_share is None:
+        share = "The first blip is not in the ledger."
+    else:
+        share = f"The micro-grimace is <b>{result.focus_share:.0%}</b> of all the evidence so far."
+    verdict = (
+        "You are still a few points down."
+        if result.total < -0.5
+        else "You have made the points back."
+        if result.total <= 0.5
+        else "The impression is now on the warm side."
+    )
+    return (
+        "<table><thead><tr><th>#</th><th style='text-align:left'>cue</th><th>adds</th><th>impression</th>"
+        f"<th>(left: cooler, right: warmer)</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<p>Impression after all cues: <b>{result.total:+.2f}</b> points. {verdict} {share}</p>"
+    )
+
+
+class ImpressionLedger(widgets.VBox):
+    """Interactive ledger: change each cue's points, weight and order; add your own cues.
+
+    Parameters
+    ----------
+    cues : sequence of Cue, optional
+        Starting cues (default: the article's house party, :data:`DEFAULT_CUES`).
+    fade : float
+        How much each later cue counts compared with the one before (see :func:`tally`).
+    """
+
+    def __init__(self, cues: Sequence[Cue] | None = None, fade: float = 0.85, **kwargs) -> None:
+        self.cues: list[Cue] = list(DEFAULT_CUES if cues is None else cues)
+        self._fade = widgets.FloatSlider(
+            value=fade,
+            min=0.5,
+            max=1.0,
+            step=0.05,
+            description="fade",
+            tooltip="each later cue counts this much of the one before (1 = order does not matter)",
+        )
+        self._fade.observe(lambda _: self.refresh(), "value")
+        self._rows = widgets.VBox()
+        self._new_label = widgets.Text(placeholder="your own cue, e.g. 'asks about your day'")
+        self._new_points = widgets.IntSlider(value=1, min=-3, max=3, description="points")
+        add = widgets.Button(description="Add cue", icon="plus")
+        add.on_click(lambda _: self.add(self._new_label.value, self._new_points.value))
+        self._table = widgets.HTML()
+        fade_help = widgets.HTML(
+            "<small>fade: how much each later cue counts compared with the one before "
+            "(1.0 = order does not matter).</small>"
+        )
+        super().__init__(
+            children=[
+                self._rows,
+                widgets.HBox([self._new_label, self._new_points, add]),
+                self._fade,
+                fade_help,
+                self._table,
+            ],
+            **kwargs,
+        )
+        self._build_rows()
+
+    @property
+    def fade(self) -> float:
+        """How much each later cue counts compared with the one before."""
+        return self._fade.value
+
+    @fade.setter
+    def fade(self, value: float) -> None:
+        self._fade.value = value
+
+    def result(self) -> LedgerResult:
+        """Return the arithmetic for the current cues (see :func:`tally`)."""
+        return tally(self.cues, self.fade)
+
+    def move(self, index: int, step: int) -> None:
+        """Move cue ``index`` earlier (``step`` < 0) or later (``step`` > 0)."""
+        target = max(0, min(len(self.cues) - 1, index + step))
+        cue = self.cues.pop(index)
+        self.cues.insert(target, cue)
+        self._build_rows()
+
+    def set_cue(self, index: int, *, points: float | None = None, weight: float | None = None) -> None:
+        """Change a cue's points or weight."""
+        cue = self.cues[index]
+        self.cues[index] = replace(
+            cue,
+            points=cue.points if points is None else points,
+            weight=cue.weight if weight is None else weight,
+        )
+        self._build_rows()
+
+    def add(self, label: str, points: float, weight: float = 1.0) -> None:
+        """Append a cue of the learner's own (an empty label is ignored)."""
+        label = label.strip()
+        if label:
+            self.cues.append(Cue(f"own{len(self.cues)}", label, points, weight))
+            self._new_label.value = ""
+            self._build_rows()
+
+    def remove(self, index: int) -> None:
+        """Drop a cue."""
+        del self.cues[index]
+        self._build_rows()
+
+    def refresh(self) -> None:
+        """Redraw the table from the current cues."""
+        self._table.value = render(self.cues, self.result())
+
+    def _build_rows(self) -> None:
+        rows, self._sliders = [], []
+        for i, cue in enumerate(self.cues):
+            up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.5em"), tooltip="earlier")
+            down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.5em"), tooltip="later")
+            drop = widgets.Button(icon="trash", layout=widgets.Layout(width="2.5em"), tooltip="remove")
+            points = widgets.IntSlider(value=int(cue.points), min=-3, max=3, description="points")
+            weight = widgets.FloatSlider(value=cue.weight, min=0, max=2, step=0.25, description="counts")
+            up.on_click(lambda _, i=i: self.move(i, -1))
+            down.on_click(lambda _, i=i: self.move(i, +1))
+            drop.on_click(lambda _, i=i: self.remove(i))
+            points.observe(lambda ch, i=i: self.set_cue(i, points=ch["new"]), "value")
+            weight.observe(lambda ch, i=i: self.set_cue(i, weight=ch["new"]), "value")
+            label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="18em"))
+            rows.append(widgets.HBox([up, down, label, points, weight, drop]))
+            self._sliders.append((points, weight))
+        self._rows.children = rows
+        self.refresh()

@@ -1,0 +1,56 @@
+"""A reflection prompt: the learner types, saves to their practice log, and reads it back as plain text."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from . import practice_log
+
+
+class Reflection(widgets.VBox):
+    """A prompt, a text box and a Save button; saved text is shown escaped, never as HTML (FAULTS S1).
+
+    Parameters
+    ----------
+    prompt : str
+        The question to reflect on.
+    lesson : str
+        Lesson key written to the practice log.
+    kind : str
+        Entry kind in the practice log.
+    """
+
+    def __init__(self, prompt: str, *, lesson: str, kind: str = "reflection", **kwargs) -> None:
+        self.prompt = prompt
+        self.lesson = lesson
+        self.kind = kind
+        self._text = widgets.Textarea(
+            placeholder="Type here; it stays on this machine.", layout=widgets.Layout(width="100%", height="5em")
+        )
+        save = widgets.Button(description="Save to my practice log", icon="save", layout=widgets.Layout(width="auto"))
+        save.on_click(lambda _: self.save())
+        self._echo = widgets.HTML()
+        super().__init__(
+            children=[widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self._text, save, self._echo], **kwargs
+        )
+
+    @property
+    def text(self) -> str:
+        """What is typed in the box now."""
+        return self._text.value
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text.value = value
+
+    def save(self) -> dict | None:
+        """Save the typed text to the practice log and show it back; empty text is not saved."""
+        text = self.text.strip()
+        if not text:
+            self._echo.value = "<p><i>Type something first, then save.</i></p>"
+            return None
+        entry = practice_log.add_entry(self.lesson, self.kind, text, {"prompt": self.prompt})
+        self._echo.value = f"<p>Saved: <q>{html.escape(text)}</q></p>"
+        return entry

@@ -1,0 +1,88 @@
+"""Quiz answers: single, multiple and numeric checks, feedback, recording, and the lessons' question bank."""
+
+import pytest
+
+from microexp_widgets.lessons import store
+from microexp_widgets.lessons.progress import LESSONS
+from microexp_widgets.lessons.quiz import Choice, NumericAnswer, QuestionSpec, Quiz
+from microexp_widgets.lessons.quiz_bank import QUESTIONS, questions, quiz_for
+
+CHOICES = (Choice("a", False, "not a"), Choice("b", True, "b it is"), Choice("c", True, "c too"))
+
+
+def test_single_choice_feedback_per_answer():
+    spec = QuestionSpec("t.s", "?", "single", (Choice("x", False, "no x"), Choice("y", True, "yes y")))
+    assert spec.check(1).correct and spec.check(1).feedback == ("yes y",)
+    assert not spec.check(0).correct and spec.check(0).feedback == ("no x",)
+    assert not spec.check(None).correct and "Pick one" in spec.check(None).feedback[0]
+    assert not spec.check(5).correct
+
+
+def test_multiple_choice_needs_every_right_answer_and_no_wrong_one():
+    spec = QuestionSpec("t.m", "?", "multiple", CHOICES)
+    assert spec.check([1, 2]).correct
+    partial = spec.check([1])
+    assert not partial.correct and "left out 1 right answer" in partial.feedback[-1]
+    extra = spec.check([0, 1, 2])
+    assert not extra.correct and extra.feedback[0] == "Not this one: not a"
+    assert not spec.check([]).correct
+
+
+def test_numeric_within_tolerance_and_direction_of_miss():
+    spec = QuestionSpec("t.n", "?", "numeric", numeric=NumericAnswer(180, 10, "ms", "yes", "low", "high"))
+    assert spec.check(185).correct and spec.check("172").correct
+    assert spec.check(150).feedback == ("low",) and not spec.check(150).correct
+    assert spec.check(200).feedback == ("high",)
+    assert not spec.check("abc").correct and not spec.check(float("nan")).correct
+
+
+def test_invalid_specs_are_refused():
+    with pytest.raises(ValueError):
+        QuestionSpec("t.x", "?", "single", (Choice("a", True, ""), Choice("b", True, "")))
+    with pytest.raises(ValueError):
+        QuestionSpec("t.x", "?", "multiple", (Choice("a", False, ""),))
+    with pytest.raises(ValueError):
+        QuestionSpec("t.x", "?", "numeric")
+
+
+def test_widget_answers_show_feedback_and_record_attempts():
+    quiz = Quiz.multiple("t.w", "Which?", CHOICES)
+    assert not quiz.answer([1]).correct
+    assert "Not quite" in quiz._feedback.value
+    assert quiz.answer([1, 2]).correct
+    assert "Correct" in quiz._feedback.value
+    record = store.load()["quiz"]["t.w"]
+    assert record["attempts"] == 2 and record["correct"] is True
+
+
+def test_widget_numeric_and_single_paths():
+    numeric = Quiz.numeric("t.n", "How many?", NumericAnswer(40, 1, "ms"), save=False)
+    assert numeric.answer(40.5).correct and not numeric.answer(30).correct
+    single = Quiz.single("t.s", "Which?", CHOICES[:2], save=False)
+    assert single.response() is None
+    assert single.answer(1).correct
+    assert store.load()["quiz"] == {}
+
+
+def test_every_lesson_has_a_sound_question():
+    assert set(QUESTIONS) == {lesson.key for lesson in LESSONS}
+    for lesson in LESSONS:
+        for spec in questions(lesson.key):
+            assert spec.answer_key()
+            if spec.kind == "numeric":
+                assert spec.check(spec.numeric.value).correct
+            elif spec.kind == "single":
+                right = next(i for i, c in enumerate(spec.choices) if c.correct)
+                assert spec.check(right).correct
+                assert not any(spec.check(i).correct for i in range(len(spec.choices)) if i != right)
+            else:
+                assert spec.check([i for i, c in enumerate(spec.choices) if c.correct]).correct
+                assert not spec.check(list(range(len(spec.choices)))).correct
+
+
+def test_quiz_for_numbers_from_one():
+    assert quiz_for("02_what_they_are", 2).spec.key == "02.fraction"
+    with pytest.raises(ValueError):
+        quiz_for("02_what_they_are", 3)
+    with pytest.raises(ValueError):
+        quiz_for("99_nope")
