@@ -1,0 +1,189 @@
+// FlashDrill view: flashes the pre-rendered target face between neutral faces, timed by requestAnimationFrame.
+//
+// Timing: a change made inside a rAF callback is painted in the frame that callback's timestamp belongs to.
+// The target is swapped in in one callback (shownAt) and the neutral face back in the first callback whose
+// timestamp is at least (requested - half a frame) later (hiddenAt). hiddenAt - shownAt is therefore the time
+// the target was actually on screen, and it lands within half a frame of the request unless the browser
+// drops frames (which the report then shows). The frame period is measured during the neutral hold.
+
+const STYLE = `
+.microexp-flash { font-family: var(--jp-ui-font-family, sans-serif); max-width: 560px; }
+.microexp-flash .mx-head { font-size: 0.9em; color: var(--jp-ui-font-color2, #555); margin-bottom: 4px; }
+.microexp-flash .mx-stage { position: relative; }
+.microexp-flash .mx-layer { position: absolute; left: 0; top: 0; }
+.microexp-flash .mx-controls { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; min-height: 32px; }
+.microexp-flash button { padding: 4px 10px; cursor: pointer; }
+.microexp-flash .mx-feedback { display: flex; gap: 12px; align-items: center; min-height: 1.5em; }
+`;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text; // text, never HTML
+  return node;
+}
+
+function render({ model, el }) {
+  const root = element("div", "microexp-flash");
+  const style = element("style");
+  style.textContent = STYLE;
+  const head = element("div", "mx-head");
+  const stage = element("div", "mx-stage");
+  const neutral = element("div", "mx-layer mx-neutral");
+  const target = element("div", "mx-layer mx-target");
+  const controls = element("div", "mx-controls");
+  const feedback = element("div", "mx-feedback");
+  const feedbackText = element("span", "mx-feedback-text");
+  const reveal = element("div", "mx-reveal");
+  stage.append(neutral, target);
+  feedback.append(feedbackText, reveal);
+  root.append(style, head, stage, controls, feedback);
+  el.append(root);
+
+  let frameRequest = 0;
+  let flashing = false;
+  let localPhase = null; // "answer" between the end of a flash and Python's acknowledgement
+
+  function sizeStage() {
+    const svg = neutral.querySelector("svg");
+    if (svg) {
+      stage.style.width = `${svg.getAttribute("width")}px`;
+      stage.style.height = `${svg.getAttribute("height")}px`;
+    }
+  }
+
+  function showNeutral() {
+    neutral.style.visibility = "visible";
+    target.style.visibility = "hidden";
+  }
+
+  function drawStatic() {
+    neutral.innerHTML = model.get("neutral_svg"); // our own SVG, built from numbers only
+    target.innerHTML = model.get("target_svg");
+    sizeStage();
+    if (!flashing) showNeutral();
+  }
+
+  function drawText() {
+    const count = model.get("trial_count");
+    const index = model.get("trial_index");
+    head.textContent =
+      model.get("status") === "finished"
+        ? `Finished: ${count} flashes.`
+        : `${model.get("mode")}: flash ${index + 1} of ${count}`;
+    feedbackText.textContent = model.get("feedback");
+    reveal.innerHTML = model.get("reveal_svg");
+  }
+
+  function drawControls() {
+    controls.replaceChildren();
+    const status = model.get("status");
+    if (flashing) {
+      controls.append(element("span", "mx-watch", "Watch the face..."));
+    } else if (status === "answer" || localPhase === "answer") {
+      controls.append(element("span", "mx-ask", "What did you see?"));
+      for (const choice of model.get("choices")) {
+        const button = element("button", "mx-choice", choice);
+        button.addEventListener("click", () => {
+          for (const b of controls.querySelectorAll("button")) b.disabled = true;
+          localPhase = null;
+          model.set("answer_report", { trial: model.get("trial_index"), answer: choice, at: Date.now() });
+          model.save_changes();
+        });
+        controls.append(button);
+      }
+    } else if (status === "ready") {
+      const button = element("button", "mx-show", "Show the face");
+      button.addEventListener("click", () => flash());
+      controls.append(button);
+    }
+  }
+
+  function flash() {
+    if (flashing || model.get("status") !== "ready") return;
+    flashing = true;
+    drawControls();
+    showNeutral();
+    const trial = model.get("trial_index");
+    const requested = model.get("exposure_ms");
+    const holdMs = model.get("hold_ms");
+    const holdDeltas = [];
+    const flashDeltas = [];
+    let last = null;
+    let holdStart = null;
+    let shownAt = null;
+    let period = null;
+
+    function step(now) {
+      if (last !== null) (shownAt === null ? holdDeltas : flashDeltas).push(now - last);
+      last = now;
+      if (shownAt === null) {
+        if (holdStart === null) holdStart = now;
+        if (now - holdStart >= holdMs && holdDeltas.length >= 10) {
+          period = median(holdDeltas);
+          target.style.visibility = "visible";
+          neutral.style.visibility = "hidden";
+          shownAt = now;
+        }
+        frameRequest = requestAnimationFrame(step);
+        return;
+      }
+      if (now - shownAt >= requested - period / 2) {
+        showNeutral();
+        flashing = false;
+        localPhase = "answer";
+        model.set("flash_report", {
+          trial,
+          requested_ms: requested,
+          measured_ms: now - shownAt,
+          frame_ms: period,
+          frames: flashDeltas.length,
+          longest_frame_ms: Math.max(...flashDeltas),
+        });
+        model.save_changes();
+        drawControls();
+        return;
+      }
+      frameRequest = requestAnimationFrame(step);
+    }
+    frameRequest = requestAnimationFrame(step);
+  }
+
+  const onTrial = () => {
+    localPhase = null;
+    drawStatic();
+    drawText();
+    drawControls();
+  };
+  const onText = () => drawText();
+  const onStatus = () => {
+    if (model.get("status") !== "answer") localPhase = null;
+    drawText();
+    drawControls();
+  };
+  const onRequest = () => flash();
+  model.on("change:trial_index", onTrial);
+  model.on("change:target_svg", drawStatic);
+  model.on("change:feedback", onText);
+  model.on("change:reveal_svg", onText);
+  model.on("change:status", onStatus);
+  model.on("change:flash_request", onRequest);
+  onTrial();
+
+  return () => {
+    cancelAnimationFrame(frameRequest);
+    model.off("change:trial_index", onTrial);
+    model.off("change:target_svg", drawStatic);
+    model.off("change:feedback", onText);
+    model.off("change:reveal_svg", onText);
+    model.off("change:status", onStatus);
+    model.off("change:flash_request", onRequest);
+  };
+}
+
+export default { render };

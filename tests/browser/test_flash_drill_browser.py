@@ -1,0 +1,51 @@
+"""FlashDrill in real Chromium: the displayed exposure, measured by the page, is within one frame of the request."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REQUESTED_MS = (50, 100, 200)
+
+SETUP = f"""
+import microexp_widgets as mw
+drill = mw.FlashDrill(targets=["AU04"], exposures_ms={list(REQUESTED_MS)}, modes=("practice",),
+                      trials_per_mode={len(REQUESTED_MS)}, seed=3, hold_ms=600)
+drill
+"""
+
+
+def test_measured_exposure_is_within_one_frame_of_the_request(notebook):
+    nb = notebook([SETUP])
+    nb.run_all()
+    page = nb.page
+    for trial in range(len(REQUESTED_MS)):
+        page.locator(".microexp-flash button.mx-show").click()
+        choice = page.locator(".microexp-flash button.mx-choice", has_text="AU04")
+        choice.wait_for(timeout=10_000)
+        choice.click()
+        # Python answers by moving to the next trial (or finishing); wait for that round trip.
+        page.wait_for_function(
+            "(n) => { const h = document.querySelector('.microexp-flash .mx-head');"
+            " return h && (h.textContent.includes(`flash ${n + 1} of`) || h.textContent.startsWith('Finished')); }",
+            arg=trial + 1,
+            timeout=10_000,
+        )
+    out = nb.execute("print(drill.results.to_json(orient='records'))")
+    rows = json.loads(out)
+    assert [r["trial"] for r in rows] == [1, 2, 3]
+    assert sorted(r["exposure_ms"] for r in rows) == sorted(REQUESTED_MS)
+    for row in rows:
+        frame = row["frame_ms"]
+        assert 4 < frame < 50, f"implausible display frame period {frame} ms"
+        assert abs(row["measured_ms"] - row["exposure_ms"]) <= frame, row
+        assert row["on_time"] is True
+        assert row["answer"] == "AU04 brow lowerer" and row["correct"] is True
+    # The kernel saw the same story: practice feedback was shown in the page after the last answer.
+    assert "Done" in page.locator(".microexp-flash .mx-feedback-text").inner_text()
+    print(
+        "flash measurements:", [(r["exposure_ms"], round(r["measured_ms"], 2), round(r["frame_ms"], 2)) for r in rows]
+    )
