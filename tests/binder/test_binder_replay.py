@@ -1,0 +1,153 @@
+"""The Binder install replayed in a fresh virtual environment: install, postBuild, then the first lesson runs.
+
+This is what repo2docker does after its base image, without Docker: the same Python minor version
+(binder/runtime.txt), ``pip install -r binder/requirements.txt`` from the repository root,
+``./binder/postBuild`` with that environment first on PATH and a fresh home folder, then a learner
+opening ``lessons/00_start_here.ipynb``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+START_LESSON = REPO / "lessons" / "00_start_here.ipynb"
+
+pytestmark = [pytest.mark.binder, pytest.mark.slow]
+
+# Variables that would point the replay at this machine's environment, config or caches, not the fresh ones.
+_LEAKY = (
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "MICROEXP_HOME",
+    "MICROEXP_FACE_MODEL",
+    "JUPYTER_PATH",
+    "JUPYTER_CONFIG_DIR",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_RUNTIME_DIR",
+    "JUPYTER_CONFIG_PATH",
+    "IPYTHONDIR",
+)
+
+# Run inside the fresh environment: which copy of the package is installed, and whether every asset verifies.
+_CHECK_INSTALL = """
+import json, sys
+import microexp_widgets
+from microexp_widgets import assets
+model = assets.verified_model_path()
+samples = {name: str(assets.sample_path(name)) for name in assets.SAMPLES}
+print(json.dumps({"package": microexp_widgets.__file__, "python": list(sys.version_info[:2]),
+                  "cache": str(assets.cache_dir()), "model": str(model), "samples": samples}))
+"""
+
+# Run inside the fresh environment: execute the lesson headless, as `./run tests` does for every lesson.
+_EXECUTE_LESSON = """
+import sys
+import nbformat
+from nbclient import NotebookClient
+path = sys.argv[1]
+notebook = nbformat.read(path, as_version=4)
+client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                        resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}})
+client.execute()
+code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+print(f"executed {len(code_cells)} code cells")
+"""
+
+
+def _runtime_python() -> str:
+    match = re.fullmatch(r"python-(\d+\.\d+)", (REPO / "binder" / "runtime.txt").read_text().strip())
+    assert match, "binder/runtime.txt should read like 'python-3.11'"
+    return match.group(1)
+
+
+def _base_python(version: str) -> str:
+    """An interpreter of the runtime.txt version to build the venv from (the test runner's, if it fits)."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable  # `-m venv` from inside a venv builds on the base interpreter
+    found = shutil.which(f"python{version}")
+    if not found:
+        pytest.fail(f"binder/runtime.txt asks for Python {version}, and no python{version} is on PATH to replay with.")
+    return found
+
+
+def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float) -> str:
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, (
+        f"{' '.join(command)} failed with exit code {result.returncode}:\n"
+        f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    )
+    return result.stdout
+
+
+def _print_timings(timings: dict[str, float]) -> None:
+    summary = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in timings.items())
+    print(f"\nBinder replay: {summary}; total {sum(timings.values()):.0f} s")
+
+
+def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path, request):
+    version = _runtime_python()
+    venv = tmp_path / "venv"
+    home = tmp_path / "home"
+    home.mkdir()
+    timings: dict[str, float] = {}
+
+    # pip's download cache is only a cache (repo2docker's --no-cache-dir keeps the image small; it changes
+    # nothing that gets installed), so the replay keeps using this machine's one even though HOME is fresh.
+    pip_cache = subprocess.run(
+        [sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True
+    ).stdout.strip()
+    env = {key: value for key, value in os.environ.items() if key not in _LEAKY and not key.startswith("XDG_")}
+    env.update(
+        HOME=str(home),
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        PYTHONNOUSERSITE="1",
+    )
+    if pip_cache:
+        env["PIP_CACHE_DIR"] = pip_cache
+
+    request.addfinalizer(lambda: _print_timings(timings))
+    started = time.monotonic()
+    _run([_base_python(version), "-m", "venv", str(venv)], env, tmp_path, 300)
+    python = str(venv / "bin" / "python")
+    # repo2docker's environment comes with a current pip; a venv starts with the one bundled with Python.
+    _run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], env, tmp_path, 300)
+    timings["venv"] = time.monotonic() - started
+
+    started = time.monotonic()
+    _run([python, "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"], env, REPO, 1800)
+    timings["pip install -r binder/requirements.txt"] = time.monotonic() - started
+
+    started = time.monotonic()
+    _run(["./binder/postBuild"], env, REPO, 900)
+    timings["postBuild"] = time.monotonic() - started
+
+    # Checked from outside the repository, so Python imports the installed copy rather than the source folder.
+    report = json.loads(_run([python, "-c", _CHECK_INSTALL], env, tmp_path, 120))
+    assert report["python"] == [int(part) for part in version.split(".")]
+    assert Path(report["package"]).is_relative_to(venv), report["package"]
+    assert Path(report["cache"]) == home / ".cache" / "microexp-widgets"
+    assert Path(report["model"]).is_relative_to(home)
+    assert all(Path(path).is_relative_to(home) for path in report["samples"].values())
+
+    kernels = json.loads(_run([python, "-m", "jupyter", "kernelspec", "list", "--json"], env, tmp_path, 120))
+    python3 = kernels["kernelspecs"]["python3"]
+    assert Path(python3["resource_dir"]).is_relative_to(venv), python3["resource_dir"]
+
+    assert START_LESSON.exists(), "lessons/00_start_here.ipynb is what the Binder badge opens; it must exist."
+    started = time.monotonic()
+    out = _run([python, "-c", _EXECUTE_LESSON, str(START_LESSON)], env, tmp_path, 1200)
+    timings["execute 00_start_here"] = time.monotonic() - started
+    assert out.startswith("executed ")
