@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,64 @@ def test_post_build_is_an_executable_bash_script_that_stops_on_errors():
 def test_requirements_install_the_package_with_the_lesson_extra():
     lines = [line.split("#", 1)[0].strip() for line in (BINDER / "requirements.txt").read_text().splitlines()]
     assert ".[lab]" in lines
+
+
+def _apt_packages() -> set[str]:
+    lines = (BINDER / "apt.txt").read_text().splitlines()
+    return {line.split("#", 1)[0].strip() for line in lines} - {""}
+
+
+def test_dockerfile_installs_the_apt_packages(dockerfile):
+    installs = [line for line in dockerfile.splitlines() if "apt-get install --yes --no-install-recommends" in line]
+    named = {word for line in installs for word in line.split()}
+    assert _apt_packages() <= named, installs
+
+
+# Packages repo2docker's base image (buildpack-deps:24.04) has anyway, or that apt.txt's packages pull in:
+# the C/C++ runtime, zlib, GLib (from its libglib2.0-dev), and libGL's own X11 and glvnd dependencies.
+_BASE_OR_PULLED_IN = {
+    "libc6",
+    "libgcc-s1",
+    "libstdc++6",
+    "zlib1g",
+    "libglib2.0-0",
+    "libpcre2-8-0",
+    "libglvnd0",
+    "libglx0",
+    "libx11-6",
+    "libxcb1",
+    "libxau6",
+    "libxdmcp6",
+    "libbsd0",
+    "libmd0",
+}
+
+
+def _native_modules() -> list[Path]:
+    import cv2
+    import mediapipe
+
+    return [Path(mediapipe.__file__).parent / "tasks" / "c" / "libmediapipe.so", Path(cv2.__file__).parent]
+
+
+@pytest.mark.skipif(not shutil.which("dpkg") or not shutil.which("ldd"), reason="needs a Debian system with dpkg")
+def test_apt_txt_covers_the_system_libraries_the_wheels_load():
+    libraries: set[str] = set()
+    for module in _native_modules():
+        files = [module] if module.is_file() else sorted(module.glob("*.so"))
+        assert files, f"no native library found at {module}"
+        for file in files:
+            ldd = subprocess.run(["ldd", str(file)], capture_output=True, text=True, check=True).stdout
+            for line in ldd.splitlines():
+                match = re.search(r"=> (/\S+)", line)
+                if match and ".venv" not in match.group(1) and "site-packages" not in match.group(1):
+                    libraries.add(os.path.realpath(match.group(1)))
+    owners: set[str] = set()
+    for library in libraries:
+        found = subprocess.run(["dpkg", "-S", library], capture_output=True, text=True)
+        if found.returncode != 0:  # merged /usr: dpkg may know the file under /lib rather than /usr/lib
+            found = subprocess.run(["dpkg", "-S", library.removeprefix("/usr")], capture_output=True, text=True)
+        assert found.returncode == 0, f"no Debian package owns {library}"
+        owners.add(found.stdout.split(":", 1)[0])
+    missing = owners - _apt_packages() - _BASE_OR_PULLED_IN
+    assert not missing, f"add these to binder/apt.txt (or explain why the base image has them): {sorted(missing)}"
