@@ -18,6 +18,7 @@ _live: weakref.WeakSet = weakref.WeakSet()
 _HOLDERS = (
     ("microexp_widgets.widgets.recorder", "Recorder"),
     ("microexp_widgets.widgets.timeline_view", "TimelineView"),
+    ("microexp_widgets.widgets.au_face", "AUFace"),
     ("microexp_widgets.lessons.checklist", "Checklist"),
 )
 _TIMELINE = ("microexp_widgets.timeline", "AUTimeline")
@@ -59,10 +60,11 @@ def _instances(cls) -> list:
 
 
 def _clear(obj) -> bool:
-    clear = getattr(obj, "clear", None)
-    if callable(clear):
-        clear()
-        return True
+    for method in ("clear", "clear_timeline"):  # Recorder.clear, AUFace.clear_timeline, lesson widgets
+        clear = getattr(obj, method, None)
+        if callable(clear):
+            clear()
+            return True
     if hasattr(obj, "timeline"):
         try:
             obj.timeline = None
