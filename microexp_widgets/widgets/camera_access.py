@@ -1,0 +1,52 @@
+"""A tiny companion widget that asks the browser for the camera and reports how that went (FAULTS.md B1-B4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import anywidget
+import traitlets
+from ipywidgets import CallbackDispatcher
+
+
+class CameraAccess(anywidget.AnyWidget):
+    """Probe the camera in the browser: ``getUserMedia({video: true, audio: false})``, then stop its tracks at once.
+
+    Call :meth:`probe`; when the browser answers, ``result`` is ``"ok"`` or the error's name (``"NotAllowedError"``,
+    ``"NotFoundError"``, ``"NotReadableError"``, or ``"NoMediaDevices"`` when the page cannot use cameras at all) and
+    the callbacks registered with :meth:`on_result` are called with ``(result, detail)``.
+    """
+
+    _esm = Path(__file__).with_name("camera_access.js")
+
+    request_id = traitlets.Int(0, help="Raised by Python to ask for a probe.").tag(sync=True)
+    """Type: int. Default: 0. Each increase asks the browser for one probe."""
+    answered_id = traitlets.Int(0, help="The request the browser answered last.").tag(sync=True)
+    """Type: int. Default: 0. Set by the browser to the ``request_id`` it answered."""
+    result = traitlets.Unicode("", help="'ok' or the getUserMedia error name.").tag(sync=True)
+    """Type: str. Default: ''. ``"ok"`` or the error name of the last probe."""
+    detail = traitlets.Unicode("", help="The browser's own error message, if any.").tag(sync=True)
+    """Type: str. Default: ''. The browser's message for the last failed probe."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._dispatcher = CallbackDispatcher()
+
+    def probe(self) -> None:
+        """Ask the browser to try the camera; the answer arrives through :meth:`on_result`."""
+        self.request_id += 1
+
+    @property
+    def pending(self) -> bool:
+        """True while a probe has been asked for and not yet answered."""
+        return self.answered_id < self.request_id
+
+    def on_result(self, callback: Callable[[str, str], object], remove: bool = False) -> None:
+        """Register ``callback(result, detail)`` for every answered probe (``remove=True`` unregisters it)."""
+        self._dispatcher.register_callback(callback, remove=remove)
+
+    @traitlets.observe("answered_id")
+    def _answered(self, change) -> None:
+        if change.new and change.new == self.request_id:
+            self._dispatcher(self.result, self.detail)

@@ -1,0 +1,580 @@
+"""``Recorder``: record a few seconds of your face in the browser and get its Action-Unit timeline.
+
+The camera is ipywebrtc's ``CameraStream`` (video only) and the take is made by its ``VideoRecorder``; a small
+companion widget (:mod:`.camera_access`) asks for the camera first so that failures get a plain message. The take's
+bytes are copied into this kernel's memory and then dropped from the synced widget state, so a saved notebook never
+holds face video (FAULTS.md B8). The analysis runs in a worker thread; its result is handed to the learner's callbacks
+on the kernel's main loop.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+import traitlets
+
+from . import _consent, _messages
+from ._kernel import call_soon_in_kernel
+from .camera_access import CameraAccess
+
+if TYPE_CHECKING:
+    from ..timeline import AUTimeline
+    from .timeline_view import TimelineView
+
+__all__ = ["MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
+
+# ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default server refuses messages
+# over about 10 MiB (FACTS.md), i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (FAULTS.md D8).
+MAX_SECONDS_CAP = 20.0
+MIN_TAKE_S = 0.5  # FAULTS.md B5
+RECEIVE_TIMEOUT_S = 30.0
+TICK_S = 0.2
+CAMERA_CONSTRAINTS = {
+    "audio": False,  # ipywebrtc's default asks for the microphone too; we never do.
+    "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "facingMode": "user"},
+}
+UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
+
+# Every Recorder alive in this kernel: a new one (a re-run cell) releases the cameras of the others (FAULTS.md B7).
+_live: weakref.WeakSet[Recorder] = weakref.WeakSet()
+
+
+def release_all_cameras(except_for: Recorder | None = None) -> None:
+    """Turn off the camera of every recorder in this kernel (but ``except_for``)."""
+    for recorder in list(_live):
+        if recorder is not except_for:
+            recorder._release_camera("Another recorder took over the camera.")
+
+
+def _hidden(widget: widgets.Widget, hidden: bool) -> None:
+    widget.layout.display = "none" if hidden else None
+
+
+class _TakeVideo(widgets.Video):
+    """The Video widget a take arrives in; reports every value the browser sends, an empty one included.
+
+    (An empty take would not change an already empty value, so observing ``value`` would miss it.)
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_received: Callable[[bytes], object] | None = None
+
+    def set_state(self, sync_data) -> None:
+        super().set_state(sync_data)
+        if "value" in sync_data and self.on_received is not None:
+            self.on_received(self.value)
+
+
+class Recorder(widgets.VBox):
+    """Record your face with the browser's camera and see which facial movements (Action Units) happened.
+
+    Parameters
+    ----------
+    max_seconds
+        Length limit of a take; the recording stops by itself there and is analysed. At most
+        ``MAX_SECONDS_CAP`` (20 s), which keeps a take well under what one widget message can carry.
+    on_timeline
+        Called with each new :class:`~microexp_widgets.AUTimeline` (more can be added with :meth:`on_timeline`).
+    countdown
+        Seconds of countdown between pressing Record and the start of the take.
+    view
+        A :class:`~microexp_widgets.TimelineView` that draws every new take.
+
+    Notes
+    -----
+    The camera starts only after a click (and, the first time in a kernel, after the learner has read and
+    acknowledged a short note on what happens to the video). It is turned off after every take, when the widget
+    is closed, and when a newer recorder is created in this kernel.
+    """
+
+    status = traitlets.Unicode("", help="What the recorder is doing, in words.")
+    """Type: str. The text shown at the top of the widget (not synced)."""
+    state = traitlets.Unicode("idle", help="idle, consent, probing, ready, countdown, recording, receiving, analysing")
+    """Type: str. A machine-readable form of ``status``."""
+    timeline = traitlets.Any(None, allow_none=True, help="The last take's AUTimeline, or None.")
+    """Type: AUTimeline or None. Set when a take (or a sample clip, or a file) has been analysed."""
+
+    def __init__(
+        self,
+        max_seconds: float = 10,
+        on_timeline: Callable[[AUTimeline], object] | None = None,
+        *,
+        countdown: int = 3,
+        view: TimelineView | None = None,
+    ):
+        if not MIN_TAKE_S < float(max_seconds) <= MAX_SECONDS_CAP:
+            raise ValueError(
+                f"max_seconds must be between {MIN_TAKE_S} and {MAX_SECONDS_CAP:g} seconds "
+                f"(longer takes do not fit in one widget message); got {max_seconds}."
+            )
+        if countdown < 0:
+            raise ValueError(f"countdown must be 0 or more seconds; got {countdown}.")
+        self.max_seconds = float(max_seconds)
+        self.countdown = int(countdown)
+        self._lock = threading.RLock()
+        self._timeline_callbacks = widgets.CallbackDispatcher()
+        self._camera = None  # ipywebrtc CameraStream while the camera is on
+        self._video_recorder = None  # ipywebrtc VideoRecorder during a take
+        self._clock_stop: threading.Event | None = None
+        self._receive_timer: threading.Timer | None = None
+        self._pending: str | None = None  # what to do once the camera is allowed: "preview" or "record"
+        self._take_started = 0.0
+        self._take_seconds = 0.0
+        self._auto_stopped = False
+        self._discard_take = False
+        self._analysis_id = 0
+        self._closed = False
+
+        self._status_html = widgets.HTML()
+        self._consent_box = self._build_consent()
+        self._problem_html = widgets.HTML()
+        self._retry_button = widgets.Button(description="Try again", icon="refresh")
+        self._retry_button.on_click(lambda _: self._retry())
+        self._problem_box = widgets.VBox([self._problem_html, self._retry_button])
+        self._preview = widgets.Box(layout=widgets.Layout(width="340px", min_height="0px"))
+        self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera")
+        self._camera_button.on_click(lambda _: self._toggle_camera())
+        self._record_button = widgets.Button(description="Record", icon="circle", button_style="danger")
+        self._record_button.on_click(lambda _: self.start())
+        self._stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
+        self._stop_button.on_click(lambda _: self.stop())
+        self._sample_button = widgets.Button(description="Use a sample clip", icon="film")
+        self._sample_button.on_click(lambda _: self.use_sample(wait=False))
+        self._upload = widgets.FileUpload(accept=UPLOAD_ACCEPT, multiple=False, description="Upload a video file")
+        self._upload.observe(self._on_upload, "value")
+        self._progress = widgets.IntProgress(value=0, min=0, max=100, description="Frames")
+        self._progress_label = widgets.Label()
+        self._progress_box = widgets.HBox([self._progress, self._progress_label])
+        self._probe = CameraAccess()
+        self._probe.on_result(self._on_probe_result)
+        controls = widgets.HBox(
+            [self._camera_button, self._record_button, self._stop_button, self._sample_button, self._upload],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        super().__init__(
+            [
+                self._status_html,
+                self._consent_box,
+                self._problem_box,
+                self._preview,
+                controls,
+                self._progress_box,
+                self._probe,
+            ]
+        )
+        self.add_class("microexp-recorder")
+        _hidden(self._consent_box, True)
+        _hidden(self._problem_box, True)
+        _hidden(self._progress_box, True)
+        if on_timeline is not None:
+            self.on_timeline(on_timeline)
+        if view is not None:
+            view.link(self)
+        release_all_cameras(except_for=self)  # a re-run cell: the previous recorder lets go of the camera
+        _live.add(self)
+        self._set_status("idle", "Camera off. Press Record to make a take, or use a sample clip.")
+
+    # ---------------------------------------------------------------------------------------------------------
+    # Public API
+
+    def on_timeline(self, callback: Callable[[AUTimeline], object], remove: bool = False) -> None:
+        """Register ``callback(timeline)`` for every analysed take (``remove=True`` unregisters it)."""
+        self._timeline_callbacks.register_callback(callback, remove=remove)
+
+    def start(self) -> None:
+        """Do what the Record button does: turn the camera on if needed, count down, then record."""
+        with self._lock:
+            if self.state in ("countdown", "recording", "receiving") or self._closed:
+                return
+            if self._camera is None:
+                self._ask_for_camera("record")
+            else:
+                self._begin_countdown()
+
+    def stop(self) -> None:
+        """Do what the Stop button does: end the take (it is then analysed), or cancel the countdown."""
+        with self._lock:
+            if self.state == "countdown":
+                self._stop_clock()
+                self._set_status("ready", "Countdown cancelled. The camera is on; press Record when ready.")
+            elif self.state == "recording":
+                self._end_take(auto=False)
+
+    def use_sample(self, name: str = "pexels", *, wait: bool = True) -> AUTimeline | None:
+        """Analyse one of the sample clips instead of a recording (no camera needed).
+
+        Called from code it waits and returns the timeline, so a notebook run top to bottom gets one; the
+        button passes ``wait=False`` so the kernel stays free while the progress bar fills.
+        """
+        from ..assets import SAMPLES, sample_path
+
+        try:
+            path = sample_path(name)
+        except Exception as error:  # AssetFetchError or an unknown name: say so in the widget
+            self._show_problem(str(error), retry=False)
+            if name not in SAMPLES:
+                raise
+            return None
+        self._release_camera(None)
+        self._analyse(path, label=f"the sample clip {name!r}", wait=wait)
+        return self.timeline if wait else None
+
+    def analyse_file(self, data: bytes | str, *, name: str = "your file", wait: bool = True) -> AUTimeline | None:
+        """Analyse a video you already have (bytes or a path): what the Upload button does."""
+        self._release_camera(None)
+        self._analyse(data, label=name, wait=wait)
+        return self.timeline if wait else None
+
+    def clear(self) -> None:
+        """Forget the take: its video bytes, its frames and its timeline."""
+        with self._lock:
+            self._analysis_id += 1  # an analysis still running is dropped when it ends
+            old = self.timeline
+            if old is not None:
+                old.forget_clip()
+            self.timeline = None
+            _hidden(self._progress_box, True)
+            if self.state not in ("countdown", "recording", "receiving"):
+                self._set_status("idle", "The take is forgotten: nothing of it is kept in this kernel.")
+
+    def close(self) -> None:
+        """Turn the camera off and close the widget and its parts."""
+        if not hasattr(self, "_probe"):  # the constructor refused its arguments: nothing was made
+            return
+        with self._lock:
+            self._closed = True
+            self._release_camera(None)
+            self._cancel_receive_timer()
+            _live.discard(self)
+            parts = [self._probe, self._upload, self._progress, self._progress_label, self._status_html]
+        for part in parts:
+            part.close()
+        super().close()
+
+    @property
+    def camera_on(self) -> bool:
+        """True while this recorder holds the camera."""
+        return self._camera is not None
+
+    # ---------------------------------------------------------------------------------------------------------
+    # Consent and camera
+
+    def _build_consent(self) -> widgets.VBox:
+        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.CONSENT_POINTS)
+        note = widgets.HTML(f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>")
+        self._consent_button = widgets.Button(
+            description=_consent.CONSENT_BUTTON, button_style="primary", layout=widgets.Layout(width="auto")
+        )
+        self._consent_button.on_click(lambda _: self._acknowledge())
+        return widgets.VBox([note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px"))
+
+    def _acknowledge(self) -> None:
+        _consent.give_consent()
+        with self._lock:
+            _hidden(self._consent_box, True)
+            if self._pending:
+                self._probe_camera()
+
+    def _ask_for_camera(self, then: str) -> None:
+        self._pending = then
+        _hidden(self._problem_box, True)
+        if not _consent.consent_given():
+            _hidden(self._consent_box, False)
+            self._set_status("consent", "Read the note below; the camera starts only after you agree.")
+            return
+        self._probe_camera()
+
+    def _probe_camera(self) -> None:
+        self._set_status("probing", "Asking the browser for the camera…")
+        self._probe.probe()
+
+    def _on_probe_result(self, result: str, detail: str) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, None
+            if self._closed or pending is None:
+                return
+            if result != "ok":
+                problem = _messages.camera_problem(result, detail)
+                self._retry_action = pending
+                self._show_problem(problem.text, retry=problem.retry)
+                return
+            self._open_camera()
+            if pending == "record":
+                self._begin_countdown()
+
+    def _retry(self) -> None:
+        with self._lock:
+            self._ask_for_camera(getattr(self, "_retry_action", None) or "preview")
+
+    def _open_camera(self) -> None:
+        from ipywebrtc import CameraStream
+
+        release_all_cameras(except_for=self)
+        if self._camera is None:
+            self._camera = CameraStream(
+                constraints=CAMERA_CONSTRAINTS, layout=widgets.Layout(width="320px", height="auto")
+            )
+            self._preview.children = (self._camera,)
+        self._camera_button.description = "Turn camera off"
+        self._set_status("ready", "Camera on (only you see this preview). Press Record when ready.")
+
+    def _toggle_camera(self) -> None:
+        with self._lock:
+            if self._camera is not None:
+                if self.state == "recording":
+                    self._end_take(auto=False)
+                else:
+                    self._release_camera(None)
+                    self._set_status("idle", "Camera off.")
+            elif self.state not in ("receiving",):
+                self._ask_for_camera("preview")
+
+    def _release_camera(self, reason: str | None) -> None:
+        """Stop the camera's tracks (closing the CameraStream does that in the browser); drop a running take."""
+        with self._lock:
+            self._stop_clock()
+            if self._video_recorder is not None and self.state != "receiving":
+                self._discard_take = True
+                if self.state == "recording":
+                    self._video_recorder.recording = False
+                self._close_video_recorder()
+            camera, self._camera = self._camera, None
+            self._preview.children = ()
+            self._camera_button.description = "Turn camera on"
+            self._record_button.disabled = False
+            self._stop_button.disabled = True
+            if camera is not None:
+                camera.close()
+            if reason and self.state in ("ready", "countdown", "recording", "probing"):
+                self._set_status("idle", f"Camera off. {reason}")
+
+    # ---------------------------------------------------------------------------------------------------------
+    # A take: countdown, recording, receiving
+
+    def _begin_countdown(self) -> None:
+        from ipywebrtc import VideoRecorder
+
+        self._discard_take = False
+        self._auto_stopped = False
+        if self._video_recorder is None:
+            # Made now, so the browser has its model ready before the recording starts.
+            video = _TakeVideo(format="webm", controls=False)
+            video.on_received = self._on_video_value
+            self._video_recorder = VideoRecorder(stream=self._camera, format="webm", video=video)
+        self._record_button.disabled = True
+        self._stop_button.disabled = False
+        stop = threading.Event()
+        self._clock_stop = stop
+        thread = threading.Thread(target=self._run_clock, args=(stop,), name="microexp-recorder-clock", daemon=True)
+        if self.countdown:
+            self._set_status("countdown", f"Recording starts in {self.countdown}…")
+        thread.start()
+
+    def _run_clock(self, stop: threading.Event) -> None:
+        """Count down, start the take, show the elapsed time, and stop at the limit; ends early when ``stop`` is set."""
+        for left in range(self.countdown, 0, -1):
+            with self._lock:
+                if stop.is_set():
+                    return
+                self._set_status("countdown", f"Recording starts in {left}…")
+            if stop.wait(1.0):
+                return
+        with self._lock:
+            if stop.is_set() or self._video_recorder is None:
+                return
+            self._video_recorder.recording = True
+            self._take_started = time.monotonic()
+            self._set_status("recording", self._recording_text(0.0))
+        while not stop.wait(TICK_S):
+            with self._lock:
+                if stop.is_set():
+                    return
+                elapsed = time.monotonic() - self._take_started
+                if elapsed >= self.max_seconds:
+                    self._end_take(auto=True)
+                    return
+                self._set_status("recording", self._recording_text(elapsed))
+
+    def _recording_text(self, elapsed: float) -> str:
+        return f"● REC {elapsed:4.1f} s of {self.max_seconds:g} s: press Stop to end the take."
+
+    def _stop_clock(self) -> None:
+        if self._clock_stop is not None:
+            self._clock_stop.set()
+            self._clock_stop = None
+
+    def _end_take(self, auto: bool) -> None:
+        self._stop_clock()
+        self._take_seconds = time.monotonic() - self._take_started
+        self._auto_stopped = auto
+        recorder = self._video_recorder
+        if recorder is not None:
+            recorder.recording = False  # the browser finishes the file, then sends it
+        # The recorder stopped first (messages keep their order), so closing the camera now ends every track at
+        # once without losing the end of the take (FAULTS.md P2).
+        camera, self._camera = self._camera, None
+        self._preview.children = ()
+        self._camera_button.description = "Turn camera on"
+        if camera is not None:
+            camera.close()
+        self._stop_button.disabled = True
+        limit = f" at the {self.max_seconds:g} s limit" if auto else ""
+        self._set_status("receiving", f"Stopped{limit}; the camera is off. Receiving the take…")
+        self._cancel_receive_timer()
+        self._receive_timer = threading.Timer(RECEIVE_TIMEOUT_S, self._receive_timed_out)
+        self._receive_timer.daemon = True
+        self._receive_timer.start()
+
+    def _cancel_receive_timer(self) -> None:
+        if self._receive_timer is not None:
+            self._receive_timer.cancel()
+            self._receive_timer = None
+
+    def _receive_timed_out(self) -> None:
+        with self._lock:
+            if self.state == "receiving":
+                self._close_video_recorder()
+                self._record_button.disabled = False
+                self._show_problem(_messages.NO_TRANSFER, retry=False)
+
+    def _on_video_value(self, value) -> None:
+        data = bytes(value)  # copied into kernel memory before the synced value is emptied
+        with self._lock:
+            self._drop_synced_bytes()
+            self._close_video_recorder()
+            self._cancel_receive_timer()
+            self._record_button.disabled = False
+            if self._discard_take or self.state != "receiving":
+                return
+            if self._take_seconds < MIN_TAKE_S:
+                self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
+                return
+            if not data:
+                self._show_problem(_messages.EMPTY_TAKE, retry=False, state="idle")
+                return
+            expected = max(1, round(self._take_seconds * 30))
+            label = "your take" + (f" (stopped at the {self.max_seconds:g} s limit)" if self._auto_stopped else "")
+            self._analyse(data, label=label, wait=False, expected=expected)
+
+    def _drop_synced_bytes(self) -> None:
+        """Empty the Video widget's value so the take's bytes leave the synced state (FAULTS.md B8)."""
+        if self._video_recorder is not None:
+            self._video_recorder.video.value = b""
+
+    def _close_video_recorder(self) -> None:
+        recorder, self._video_recorder = self._video_recorder, None
+        if recorder is not None:
+            recorder.video.on_received = None
+            recorder.video.value = b""
+            recorder.video.close()
+            recorder.close()
+
+    # ---------------------------------------------------------------------------------------------------------
+    # Files and uploads
+
+    def _on_upload(self, change) -> None:
+        if not change.new:
+            return
+        item = change.new[0]
+        data = bytes(item["content"])
+        name = str(item.get("name") or "your file")
+        self._upload.value = ()  # the file's bytes leave the synced state too
+        self.analyse_file(data, name=name, wait=False)
+
+    # ---------------------------------------------------------------------------------------------------------
+    # Analysis
+
+    def _analyse(self, source, *, label: str, wait: bool, expected: int | None = None) -> None:
+        with self._lock:
+            self._analysis_id += 1
+            analysis_id = self._analysis_id
+            _hidden(self._problem_box, True)
+            _hidden(self._progress_box, False)
+            self._progress.max = max(1, expected or 100)
+            self._progress.value = 0
+            self._progress_label.value = "starting…"
+            self._set_status("analysing", f"Analysing {label}…")
+
+        def progress(done: int, total: int | None) -> None:
+            if analysis_id != self._analysis_id:
+                return
+            if total:
+                self._progress.max = max(1, total)
+            elif done > self._progress.max:
+                self._progress.max = done + max(10, done // 4)
+            self._progress.value = min(done, self._progress.max)
+            self._progress_label.value = f"{done} frames analysed" + (f" of {total}" if total else "")
+
+        def work() -> None:
+            from ..errors import MicroexpError
+            from ..pipeline import analyze_video
+
+            try:
+                timeline = analyze_video(source, on_progress=progress)
+            except MicroexpError as error:
+                call_soon_in_kernel(self._analysis_failed, analysis_id, str(error))
+            except Exception as error:  # never let a bad clip take the kernel down; say what happened
+                text = f"The analysis stopped unexpectedly ({type(error).__name__}: {error}). Try another take."
+                call_soon_in_kernel(self._analysis_failed, analysis_id, text)
+            else:
+                call_soon_in_kernel(self._deliver, analysis_id, timeline, label)
+
+        if wait:
+            work()
+        else:
+            threading.Thread(target=work, name="microexp-analysis", daemon=True).start()
+
+    def _analysis_failed(self, analysis_id: int, text: str) -> None:
+        with self._lock:
+            if analysis_id != self._analysis_id:
+                return
+            _hidden(self._progress_box, True)
+            self._show_problem(text, retry=False, state="idle")
+
+    def _deliver(self, analysis_id: int, timeline: AUTimeline, label: str) -> None:
+        with self._lock:
+            if analysis_id != self._analysis_id or self._closed:
+                timeline.forget_clip()
+                return
+            _hidden(self._progress_box, True)
+            if timeline.duration_s < MIN_TAKE_S:
+                timeline.forget_clip()
+                self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
+                return
+            previous = self.timeline
+            if previous is not None and previous is not timeline:
+                previous.forget_clip()  # the learner's frames are kept for the current take only
+            micro = sum(1 for event in timeline.events if event.kind == "micro")
+            summary = (
+                f"Done: {label}, a face in {timeline.face_frames} of {timeline.frames} frames; "
+                f"{len(timeline.events)} movements spotted ({micro} micro)."
+            )
+            extra = " ".join(timeline.warnings)
+            self._set_status("idle", f"{summary} {extra}".strip())
+            self.timeline = timeline
+        self._timeline_callbacks(timeline)
+
+    # ---------------------------------------------------------------------------------------------------------
+    # Showing state
+
+    def _set_status(self, state: str, text: str) -> None:
+        self.state = state
+        self.status = text
+        style = "color:#b00020;font-weight:bold" if state == "recording" else ""
+        self._status_html.value = f'<span style="{style}">{html.escape(text)}</span>'
+        busy = state in ("countdown", "recording", "receiving", "probing", "consent")
+        self._sample_button.disabled = busy or state == "analysing"
+        self._upload.disabled = busy or state == "analysing"
+
+    def _show_problem(self, text: str, *, retry: bool, state: str = "idle") -> None:
+        self._problem_html.value = f"<b>{html.escape(text)}</b>"
+        _hidden(self._retry_button, not retry)
+        _hidden(self._problem_box, False)
+        self._set_status(state, text)

@@ -1,0 +1,306 @@
+"""The Recorder's Python side, driven as the browser would drive it (``set_state`` on its parts), no browser."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from footage import encode, read_frames
+
+from microexp_widgets.assets import sample_path
+from microexp_widgets.widgets import _consent, _messages
+from microexp_widgets.widgets import recorder as recorder_module
+from microexp_widgets.widgets.recorder import MAX_SECONDS_CAP, Recorder
+
+
+@pytest.fixture(autouse=True)
+def fresh_kernel():
+    """Each test starts as a fresh kernel would: no consent given, no recorders alive."""
+    _consent.reset_consent()
+    yield
+    for rec in list(recorder_module._live):
+        rec.close()
+    _consent.reset_consent()
+
+
+@pytest.fixture(scope="module")
+def webm_take() -> bytes:
+    """A real face clip as the browser sends it: webm/VP8 written without seeking (no duration), 2.4 s."""
+    return encode(read_frames(sample_path("single_face")), "webm", fps=30, streamable=True)
+
+
+def browser_answers_probe(rec: Recorder, result: str = "ok", detail: str = "") -> None:
+    rec._probe.set_state({"answered_id": rec._probe.request_id, "result": result, "detail": detail})
+
+
+def camera_ready(rec: Recorder) -> None:
+    """Click Record, acknowledge the note, and let the browser grant the camera."""
+    rec.start()
+    rec._consent_button.click()
+    browser_answers_probe(rec)
+
+
+def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.02)
+
+
+def deliver_bytes(rec: Recorder, data: bytes):
+    """The browser's VideoRecorder sends the finished take as the Video widget's value."""
+    video_recorder = rec._video_recorder
+    assert video_recorder is not None, "no take was being recorded"
+    video_recorder.video.set_state({"value": memoryview(data)})
+    return video_recorder
+
+
+def record_take(rec: Recorder, seconds: float) -> None:
+    wait_for(lambda: rec.state == "recording")
+    time.sleep(seconds)
+    rec.stop()
+
+
+def test_p1_consent_note_blocks_the_camera_until_acknowledged():
+    rec = Recorder(countdown=0)
+    rec.start()
+    assert rec.state == "consent"
+    assert rec._consent_box.layout.display != "none"
+    assert "not emotions" in rec._consent_box.children[0].value
+    assert rec._probe.request_id == 0, "the browser was asked for the camera before consent"
+    assert not rec.camera_on
+    rec._consent_button.click()
+    assert _consent.consent_given()
+    assert rec._probe.request_id == 1 and rec.state == "probing"
+    assert not rec.camera_on, "the camera must wait for the browser's answer"
+    browser_answers_probe(rec)
+    assert rec.camera_on
+
+
+def test_consent_is_asked_once_per_kernel():
+    first = Recorder(countdown=0)
+    camera_ready(first)
+    first.close()
+    second = Recorder(countdown=0)
+    second.start()
+    assert second.state == "probing", "a second note in the same kernel"
+    assert second._consent_box.layout.display == "none"
+
+
+def test_s2_displaying_a_recorder_never_starts_the_camera():
+    rec = Recorder()
+    assert rec._probe.request_id == 0 and not rec.camera_on
+    assert rec.state == "idle"
+
+
+def test_camera_is_video_only():
+    rec = Recorder(countdown=5)
+    camera_ready(rec)
+    assert rec._camera.constraints["audio"] is False
+    assert rec._camera.constraints["video"]
+
+
+@pytest.mark.parametrize(
+    ("error_name", "fault", "words", "retry"),
+    [
+        ("NoMediaDevices", "B1", "HTTPS or", False),
+        ("NotAllowedError", "B2", "allow the camera", True),
+        ("NotFoundError", "B3", "No camera was found", True),
+        ("NotReadableError", "B4", "busy", True),
+    ],
+)
+def test_b1_to_b4_camera_failures_give_plain_messages(error_name, fault, words, retry):
+    problem = _messages.camera_problem(error_name)
+    assert problem.fault == fault and problem.retry is retry and words in problem.text
+    rec = Recorder(countdown=0)
+    rec.start()
+    rec._consent_button.click()
+    browser_answers_probe(rec, error_name, "the browser's own words")
+    assert not rec.camera_on
+    assert rec.status == problem.text
+    assert rec._problem_box.layout.display != "none"
+    assert (rec._retry_button.layout.display != "none") is retry
+    assert "sample clip" in problem.text
+    if retry:  # Try again asks the browser once more
+        rec._retry_button.click()
+        assert rec._probe.request_id == 2
+        browser_answers_probe(rec)
+        assert rec.camera_on
+
+
+def test_unknown_camera_error_still_gets_a_plain_message():
+    problem = _messages.camera_problem("WeirdError", "boom")
+    assert "boom" in problem.text and problem.retry
+
+
+def test_b5_a_take_under_half_a_second_is_refused_and_not_analysed(webm_take, monkeypatch):
+    analysed = []
+    monkeypatch.setattr(Recorder, "_analyse", lambda self, *a, **k: analysed.append(a))
+    rec = Recorder(countdown=0)
+    camera_ready(rec)
+    record_take(rec, 0.1)
+    assert rec.state == "receiving"
+    deliver_bytes(rec, webm_take)
+    assert rec.status == _messages.TOO_SHORT
+    assert "too short, try again" in rec.status
+    assert analysed == [] and rec.timeline is None
+
+
+def test_b5_an_empty_recording_is_refused(monkeypatch):
+    analysed = []
+    monkeypatch.setattr(Recorder, "_analyse", lambda self, *a, **k: analysed.append(a))
+    rec = Recorder(countdown=0)
+    camera_ready(rec)
+    record_take(rec, 0.6)
+    deliver_bytes(rec, b"")
+    assert "too short, try again" in rec.status and analysed == []
+
+
+def test_p2_the_camera_is_closed_when_a_take_stops(webm_take):
+    rec = Recorder(countdown=0)
+    camera_ready(rec)
+    camera = rec._camera
+    record_take(rec, 0.6)
+    assert camera.comm is None, "the CameraStream (and so its tracks) must be closed at stop"
+    assert not rec.camera_on and rec._preview.children == ()
+
+
+def test_b8_received_bytes_leave_the_synced_state(webm_take):
+    done = threading.Event()
+    rec = Recorder(countdown=0, on_timeline=lambda tl: done.set())
+    camera_ready(rec)
+    record_take(rec, 0.7)
+    video_recorder = deliver_bytes(rec, webm_take)
+    assert video_recorder.video.value == b""
+    assert video_recorder.video.get_state()["value"] == b""
+    assert video_recorder.comm is None and video_recorder.video.comm is None, "recorder widgets closed after a take"
+    assert done.wait(60), rec.status
+
+
+def test_a_take_is_analysed_in_the_background_and_callbacks_fire(webm_take):
+    got: list = []
+    done = threading.Event()
+    rec = Recorder(countdown=0)
+    rec.on_timeline(lambda tl: (got.append(tl), done.set()))
+    camera_ready(rec)
+    record_take(rec, 0.7)
+    deliver_bytes(rec, webm_take)
+    assert rec.state == "analysing"
+    assert rec._progress_box.layout.display != "none"
+    assert done.wait(60), rec.status
+    timeline = got[0]
+    assert rec.timeline is timeline
+    assert timeline.face_frames > 60
+    assert rec._progress.value == rec._progress.max == timeline.frames
+    assert rec.status.startswith("Done:") and f"{timeline.face_frames} of {timeline.frames}" in rec.status
+    assert rec.state == "idle"
+
+
+def test_b6_the_take_stops_itself_at_the_limit(webm_take):
+    done = threading.Event()
+    rec = Recorder(max_seconds=0.8, countdown=0, on_timeline=lambda tl: done.set())
+    camera_ready(rec)
+    wait_for(lambda: rec.state == "recording")
+    started = time.monotonic()
+    wait_for(lambda: rec.state == "receiving", timeout=5)
+    assert 0.7 <= time.monotonic() - started < 2.0
+    assert "limit" in rec.status and not rec.camera_on
+    video_recorder = deliver_bytes(rec, webm_take)
+    assert video_recorder.recording is False
+    assert done.wait(60), rec.status
+
+
+def test_countdown_runs_before_recording():
+    rec = Recorder(countdown=1)
+    camera_ready(rec)
+    assert rec.state == "countdown" and "starts in 1" in rec.status
+    assert rec._video_recorder.recording is False
+    wait_for(lambda: rec.state == "recording", timeout=3)
+    assert rec._video_recorder.recording is True
+    assert "REC" in rec.status
+
+
+def test_stop_during_countdown_cancels_without_recording():
+    rec = Recorder(countdown=2)
+    camera_ready(rec)
+    rec.stop()
+    time.sleep(2.3)
+    assert rec.state == "ready" and not rec._video_recorder.recording
+
+
+def test_close_turns_the_camera_off():
+    rec = Recorder(countdown=3)
+    camera_ready(rec)
+    camera = rec._camera
+    rec.close()
+    assert camera.comm is None and not rec.camera_on
+
+
+def test_b7_a_new_recorder_releases_the_previous_camera():
+    old = Recorder(countdown=0)
+    camera_ready(old)
+    wait_for(lambda: old.state == "recording")
+    camera, take = old._camera, old._video_recorder
+    Recorder()  # the cell was run again
+    assert camera.comm is None and not old.camera_on
+    assert take.comm is None, "the old take's recorder must not keep running"
+
+
+def test_max_seconds_is_capped():
+    with pytest.raises(ValueError, match="widget message"):
+        Recorder(max_seconds=MAX_SECONDS_CAP + 1)
+    with pytest.raises(ValueError):
+        Recorder(max_seconds=0.2)
+
+
+@pytest.mark.slow
+def test_sample_clip_from_code_waits_and_returns_the_timeline():
+    rec = Recorder()
+    timeline = rec.use_sample("single_face")
+    assert timeline is rec.timeline and timeline.face_frames == timeline.frames == 72
+    assert not rec.camera_on and rec._probe.request_id == 0
+    with pytest.raises(KeyError):
+        rec.use_sample("no_such_clip")
+
+
+@pytest.mark.slow
+def test_upload_gives_the_same_result_as_a_sample_and_leaves_no_bytes_in_state():
+    data = sample_path("single_face").read_bytes()
+    done = threading.Event()
+    rec = Recorder(on_timeline=lambda tl: done.set())
+    browser_file = {"name": "me.mp4", "type": "video/mp4", "size": len(data), "last_modified": 0}
+    rec._upload.set_state({"value": [{**browser_file, "content": memoryview(data)}]})
+    assert rec._upload.value == ()
+    assert done.wait(60), rec.status
+    uploaded = rec.timeline
+    sample = Recorder().use_sample("single_face")
+    assert uploaded.frames == sample.frames
+    assert uploaded.frame["AU12"].round(4).tolist() == sample.frame["AU12"].round(4).tolist()
+
+
+def test_analysis_errors_are_plain_messages_and_the_kernel_lives_on():
+    rec = Recorder()
+    assert rec.analyse_file(b"this is not a video", name="notes.txt") is None
+    assert rec.timeline is None and rec.state == "idle"
+    assert "Traceback" not in rec.status and rec._problem_box.layout.display != "none"
+    assert rec.status, "no message shown"
+
+
+@pytest.mark.slow
+def test_clear_forgets_the_take():
+    rec = Recorder()
+    timeline = rec.use_sample("single_face")
+    assert timeline.still_at(1.0) is not None
+    rec.clear()
+    assert rec.timeline is None and timeline.still_at(1.0) is None
+    assert "forgotten" in rec.status
+
+
+@pytest.mark.slow
+def test_a_new_take_drops_the_previous_takes_frames():
+    rec = Recorder()
+    first = rec.use_sample("single_face")
+    rec.use_sample("single_face")
+    assert first.still_at(1.0) is None and rec.timeline.still_at(1.0) is not None
