@@ -11,16 +11,29 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 START_LESSON = REPO / "lessons" / "00_start_here.ipynb"
+BADGE_URLPATH = "lab/tree/lessons/00_start_here.ipynb"  # the README badge's urlpath (mybinder.org adds the rest)
+CHROMIUM = Path(os.environ.get("MICROEXP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [pytest.mark.binder, pytest.mark.slow]
 
@@ -91,6 +104,66 @@ def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float) -> 
     return result.stdout
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _api(base: str, token: str, path: str) -> object:
+    request = urllib.request.Request(f"{base}{path}", headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], tmp_path: Path) -> None:
+    """Serve the repository with the fresh environment's JupyterLab, as Binder does (its root is the repository),
+    open the badge's ``urlpath`` in real Chromium, and check the first lesson is open with a running kernel."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"opening the badge URL needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    port, token = _free_port(), secrets.token_hex(16)
+    command = [str(venv / "bin" / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1"]
+    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}"]
+    if os.geteuid() == 0:  # CI runs as root; Binder runs as the notebook user
+        command.append("--allow-root")
+    log = tmp_path / "lab.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as log_file:
+        server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                _api(base, token, "/api/status")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(f"{base}/{BADGE_URLPATH}?token={token}")
+                current_tab = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-mod-current .lm-TabBar-tabLabel")
+                current_tab.filter(has_text=START_LESSON.name).first.wait_for(timeout=90_000)
+                page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60_000)
+                sessions = []
+                for _ in range(120):
+                    sessions = [s for s in _api(base, token, "/api/sessions") if s["path"].endswith(START_LESSON.name)]
+                    if sessions and sessions[0]["kernel"]["execution_state"] == "idle":
+                        break
+                    time.sleep(0.5)
+                assert sessions, "the first lesson opened without a kernel"
+                assert sessions[0]["path"] == "lessons/00_start_here.ipynb"
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _print_timings(timings: dict[str, float]) -> None:
     summary = ", ".join(f"{step} {seconds:.0f} s" for step, seconds in timings.items())
     print(f"\nBinder replay: {summary}; total {sum(timings.values()):.0f} s")
@@ -151,3 +224,8 @@ def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path,
     out = _run([python, "-c", _EXECUTE_LESSON, str(START_LESSON)], env, tmp_path, 1200)
     timings["execute 00_start_here"] = time.monotonic() - started
     assert out.startswith("executed ")
+
+    started = time.monotonic()
+    _open_start_lesson_as_the_badge_does(venv, env, tmp_path)
+    timings["badge URL opened in Chromium"] = time.monotonic() - started
+    shutil.rmtree(venv, ignore_errors=True)  # 1.2 GB; pytest would keep the last three runs' copies
