@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -172,3 +173,15 @@ def test_apt_txt_covers_the_system_libraries_the_wheels_load():
         owners.add(found.stdout.split(":", 1)[0])
     missing = owners - _apt_packages() - _BASE_OR_PULLED_IN
     assert not missing, f"add these to binder/apt.txt (or explain why the base image has them): {sorted(missing)}"
+
+
+def test_readme_badge_opens_the_first_lesson_in_jupyterlab():
+    readme = (REPO / "README.md").read_text()
+    links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s\"'>]+", readme)
+    assert links, "README.md needs the 'launch on Binder' badge linking to mybinder.org"
+    for link in links:
+        parts = urlsplit(link)
+        owner_repo_ref = parts.path.removeprefix("/v2/gh/").split("/")
+        assert len(owner_repo_ref) == 3 and owner_repo_ref[1] == "microexp-widgets", link
+        assert parse_qs(parts.query).get("urlpath") == ["lab/tree/lessons/00_start_here.ipynb"], link
+    assert (REPO / "lessons" / "00_start_here.ipynb").is_file()
