@@ -185,3 +185,19 @@ def test_readme_badge_opens_the_first_lesson_in_jupyterlab():
         assert len(owner_repo_ref) == 3 and owner_repo_ref[1] == "microexp-widgets", link
         assert parse_qs(parts.query).get("urlpath") == ["lab/tree/lessons/00_start_here.ipynb"], link
     assert (REPO / "lessons" / "00_start_here.ipynb").is_file()
+
+
+def test_a_local_image_build_leaves_the_developers_venv_and_caches_out():
+    # repo2docker reads binder/.dockerignore (binder/ wins over the root) and hands its lines to docker-py's
+    # exclude_paths to choose what goes into the image: replay that choice on this working copy.
+    from docker.utils.build import exclude_paths
+
+    lines = [line.strip() for line in (BINDER / ".dockerignore").read_text().splitlines()]
+    patterns = [line for line in lines if line and not line.startswith("#")]
+    kept = set(exclude_paths(str(REPO), patterns))
+    for folder in (".venv", ".pytest_cache", ".ruff_cache"):
+        assert not any(path == folder or path.startswith(f"{folder}/") for path in kept), folder
+    assert not any("__pycache__" in path for path in kept)
+    for needed in ("binder/postBuild", "binder/requirements.txt", "pyproject.toml", "microexp_widgets/__init__.py"):
+        assert needed in kept
+    assert any(path.startswith("lessons/") and path.endswith(".ipynb") for path in kept)
