@@ -93,7 +93,7 @@ class Checklist(widgets.VBox):
     def __init__(self, pacer=None, recorder=None, *, log_takes: bool = True, **kwargs) -> None:
         import microexp_widgets as mw
 
-        self.pacer = mw.BreathingPacer() if pacer is None else pacer
+        self.pacer = mw.BreathingPacer(cycles=2) if pacer is None else pacer
         self.recorder = mw.Recorder(max_seconds=5) if recorder is None else recorder
         self.log_takes = log_takes
         #: The last reviewed take, or ``None``.
@@ -104,6 +104,9 @@ class Checklist(widgets.VBox):
         self._card = widgets.HTML(summary_card(practice_log.entries()))
         if hasattr(self.recorder, "on_timeline"):
             self.recorder.on_timeline(lambda timeline, *_: self.add_take(timeline))
+        if hasattr(self.pacer, "has_trait") and self.pacer.has_trait("completed_cycles"):
+            # A finished breath on the pacer ticks step 1 for the learner.
+            self.pacer.observe(self._on_breath, "completed_cycles")
         super().__init__(
             children=[
                 self._ticks[0],
@@ -129,6 +132,10 @@ class Checklist(widgets.VBox):
         """Tick steps by number (1-3), as the learner would."""
         for step in steps:
             self._ticks[step - 1].value = True
+
+    def _on_breath(self, change: dict) -> None:
+        if change["new"] >= 1:
+            self._ticks[0].value = True
 
     def add_take(self, timeline) -> list[str]:
         """Review a take (from the recorder, a sample clip or a file), log it and refresh the summary card."""

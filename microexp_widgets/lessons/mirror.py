@@ -193,7 +193,7 @@ def compare(before: TakeCheck, after: TakeCheck) -> list[str]:
         if b.au != a.au or not (b.scored and a.scored):
             continue
         delta = a.value - b.value
-        change = "about the same" if abs(delta) < 0.03 else "more" if delta > 0 else "less"
+        change = "about the same" if abs(delta) < 0.03 else "higher" if delta > 0 else "lower"
         lines.append(f"{b.movement} ({b.au}): {b.value:.2f} before, {a.value:.2f} after: {change}.")
     return lines
 

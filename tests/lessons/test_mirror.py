@@ -1,6 +1,7 @@
 """Mirror-practice band feedback: in, above, below, not measured, no face; before/after comparison; logging."""
 
 import ipywidgets as widgets
+import pytest
 
 from microexp_widgets.lessons import practice_log
 from microexp_widgets.lessons.mirror import MirrorPractice, check_take, compare, render_check
@@ -60,7 +61,7 @@ def test_before_after_comparison(make_frame):
     before = check_take(make_frame(**{**TARGET, "AU04": 0.3, "AU24": 0.3}))
     after = check_take(make_frame(**TARGET))
     lines = compare(before, after)
-    assert any(line.startswith("brows pulled down (AU04): 0.30 before, 0.02 after: less") for line in lines)
+    assert any(line.startswith("brows pulled down (AU04): 0.30 before, 0.02 after: lower") for line in lines)
     assert any("lip corners lifted (AU12)" in line and "about the same" in line for line in lines)
 
 
@@ -69,7 +70,7 @@ def test_widget_logs_numbers_and_compares_phases(make_frame):
     practice.add_take(make_frame(**{**TARGET, "AU04": 0.3}), phase="before")
     assert practice.comparison() == []
     practice.add_take(make_frame(**TARGET), phase="after")
-    assert any("less" in line for line in practice.comparison())
+    assert any("lower" in line for line in practice.comparison())
     assert "Before and after" in practice._comparison.value
     logged = practice_log.entries("mirror take")
     assert [e["values"]["phase"] for e in logged] == ["before", "after"]
@@ -78,3 +79,22 @@ def test_widget_logs_numbers_and_compares_phases(make_frame):
     assert len(practice.takes) == 2 and len(practice_log.entries("mirror take")) == 2
     practice.clear()
     assert practice.takes == []
+
+
+@pytest.mark.slow
+def test_a_real_take_is_checked_against_its_own_medians():
+    import microexp_widgets as mw
+
+    timeline = mw.analyze_video(mw.sample_path("single_face"))
+    result = check_take(timeline)
+    faces = timeline.frame[timeline.frame["face"]]
+    assert result.problem == "" and result.face_share == timeline.face_frames / timeline.frames > 0.9
+    for check in result.checks:
+        assert check.value == pytest.approx(faces[check.au].median())
+        if check.status == "not measured":
+            assert faces[check.au].max() < 0.01
+        else:
+            inside = check.low <= check.value <= check.high
+            assert (check.status == "in") == inside
+            assert check.status != "below" or check.value < check.low
+    assert result.scored >= 4  # AU12, AU04, AU07 and AU24 always move on a real face

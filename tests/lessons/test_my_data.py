@@ -102,3 +102,13 @@ def test_delete_clears_a_checklist_and_the_widget_asks_first(learner_folder, mak
     panel.delete()
     assert checklist.timeline is None and panel._confirm.layout.display == "none"
     assert practice_log.entries() == []
+
+
+def test_a_finished_breath_on_the_real_pacer_ticks_step_one():
+    import microexp_widgets as mw
+
+    pacer = mw.BreathingPacer(cycles=2)
+    checklist = Checklist(pacer=pacer, recorder=widgets.HTML("recorder"))
+    assert checklist.steps_done == (False, False, False)
+    pacer.completed_cycles = 1  # what the browser reports after one breath
+    assert checklist.steps_done == (True, False, False)
