@@ -123,7 +123,7 @@ class AUFace(widgets.VBox):
         self._size = size
         self._replay: _Replay | None = None
         self._updating = False  # True while this class moves its own controls, so their observers stay quiet
-        self._picture = widgets.HTML(layout=widgets.Layout(width=f"{size + 8}px"))
+        self._picture = widgets.HTML(layout=widgets.Layout(width=f"{size + 8}px", min_width=f"{size + 8}px"))
         self._caption = widgets.HTML("<small>A drawn face: no photo, no camera.</small>")
         self._sliders = self._make_sliders()
         self._preset_buttons = self._make_presets()
@@ -139,11 +139,13 @@ class AUFace(widgets.VBox):
         controls = widgets.VBox(
             [widgets.HBox(self._preset_buttons, layout=widgets.Layout(flex_flow="row wrap")),
              widgets.GridBox(list(self._sliders.values()),
-                             layout=widgets.Layout(grid_template_columns="repeat(2, 290px)"))]
+                             layout=widgets.Layout(grid_template_columns="repeat(2, 300px)"))],
+            layout=widgets.Layout(flex="1 1 auto"),
         )  # fmt: skip
-        super().__init__(
-            [widgets.HBox([widgets.VBox([self._picture, self._caption]), controls]), self._replay_row], **kwargs
+        picture = widgets.VBox(
+            [self._picture, self._caption], layout=widgets.Layout(flex="0 0 auto", width=f"{size + 16}px")
         )
+        super().__init__([widgets.HBox([picture, controls]), self._replay_row], **kwargs)
         self.observe(self._on_intensities, names="intensities")
         self.observe(self._on_time, names="time_s")
         self.intensities = dict(intensities or {})
@@ -157,7 +159,7 @@ class AUFace(widgets.VBox):
             slider = widgets.FloatSlider(
                 value=0.0, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=True,
                 description=f"{code} {name}".strip(), tooltip=f"{code} {name}".strip(),
-                style={"description_width": "150px"}, layout=widgets.Layout(width="285px"),
+                style={"description_width": "135px"}, layout=widgets.Layout(width="295px"),
             )  # fmt: skip
             slider.observe(self._on_slider(code), names="value")
             sliders[code] = slider

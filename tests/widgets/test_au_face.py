@@ -160,3 +160,27 @@ def test_bad_input_gets_a_plain_message():
     with pytest.raises(ValueError, match="positive"):
         AUFace(size=-5)
     assert np.isfinite(face.time_s)
+
+
+@pytest.mark.slow
+def test_replay_of_a_real_take_smiles_where_the_clip_smiles():
+    """The single_face sample smiles (AU12 event); at its apex the drawn lip corners are up, at the start not."""
+    import re
+
+    import microexp_widgets as mw
+
+    timeline = mw.analyze_video(mw.sample_path("single_face"))
+    smile = next(e for e in timeline.events if e.au == "AU12")
+    face = AUFace()
+    face.show_timeline(timeline)
+
+    def corner_y() -> float:
+        upper_lip = re.search(r'class="lip-upper" d="M ([\d.]+),([\d.]+)', face.svg)
+        return float(upper_lip.group(2))
+
+    face.time_s = timeline.frame["time_s"].iloc[0]
+    start_y = corner_y()
+    face._cursor.set_state({"value": round(1000 * smile.apex_s)})
+    assert face.intensities["AU12"] == pytest.approx(smile.peak, abs=0.05)
+    assert corner_y() < start_y - 3  # SVG y grows downward: the corners went up
+    assert set(face.intensities) <= {c for c in timeline.frame.columns if c.startswith("AU")}
