@@ -182,6 +182,9 @@ class FlashDrill(anywidget.AnyWidget):
         nothing_choice: bool = True,
         **kwargs: Any,
     ) -> None:
+        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
         exposures = [int(e) for e in exposures_ms]
         if not exposures or any(not MIN_EXPOSURE_MS <= e <= MAX_EXPOSURE_MS for e in exposures):
             raise ValueError(

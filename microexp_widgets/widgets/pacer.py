@@ -66,6 +66,9 @@ class BreathingPacer(anywidget.AnyWidget):
         cycles: int = 4,
         **kwargs: Any,
     ) -> None:
+        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
         for name, value, least in (
             ("inhale_counts", inhale_counts, 1),
             ("hold_counts", hold_counts, 0),

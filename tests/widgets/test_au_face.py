@@ -184,3 +184,9 @@ def test_replay_of_a_real_take_smiles_where_the_clip_smiles():
     assert face.intensities["AU12"] == pytest.approx(smile.peak, abs=0.05)
     assert corner_y() < start_y - 3  # SVG y grows downward: the corners went up
     assert set(face.intensities) <= {c for c in timeline.frame.columns if c.startswith("AU")}
+
+
+def test_unknown_keyword_arguments_are_refused():
+    with pytest.raises(TypeError, match="unexpected keyword arguments: colour"):
+        AUFace(colour="red")
+    assert AUFace(layout={"width": "900px"}).layout.width == "900px"

@@ -179,3 +179,8 @@ def test_empty_results_give_an_empty_hit_rate_table():
     assert drill.results.empty and list(drill.results.columns)[:4] == ["trial", "mode", "target", "exposure_ms"]
     assert drill.hit_rates().empty
     assert len(drill.plot().data) == 0
+
+
+def test_unknown_keyword_arguments_are_refused():
+    with pytest.raises(TypeError, match="unexpected keyword arguments: exposure"):
+        FlashDrill(exposure=100)

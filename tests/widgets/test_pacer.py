@@ -66,3 +66,8 @@ def test_stop_keeps_the_count_and_fires_nothing():
     pacer.start()
     pacer.set_state({"completed_cycles": 4})
     assert done == []  # the callback was removed
+
+
+def test_unknown_keyword_arguments_are_refused():
+    with pytest.raises(TypeError, match="unexpected keyword arguments: breaths"):
+        BreathingPacer(breaths=3)
