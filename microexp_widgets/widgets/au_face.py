@@ -44,13 +44,19 @@ _FALLBACK_CODES = [
 _CURSOR_TRAITS = ("time_s", "cursor_s", "cursor_time_s")
 
 
-def _au_names() -> dict[str, str]:
-    """AU code -> short name from the AU table, or bare codes if the table is unavailable."""
+def _au_labels() -> dict[str, tuple[str, str]]:
+    """AU code -> (short name, hover text) from the AU table, or bare codes if the table is unavailable."""
     try:
         from ..aus import AU_TABLE
     except ImportError:
-        return {code: "" for code in _FALLBACK_CODES}
-    return {au.code: au.name for au in AU_TABLE}
+        return {code: ("", code) for code in _FALLBACK_CODES}
+    labels = {}
+    for au in AU_TABLE:
+        hover = f"{au.code} {au.name} ({au.muscle})"
+        if not au.reliable:  # replayed takes show this AU near 0 for most faces: say why on the slider
+            hover += f". {au.note}"
+        labels[au.code] = (au.name, hover)
+    return labels
 
 
 class _Replay:
@@ -158,10 +164,10 @@ class AUFace(widgets.VBox):
 
     def _make_sliders(self) -> dict[str, widgets.FloatSlider]:
         sliders = {}
-        for code, name in _au_names().items():
+        for code, (name, hover) in _au_labels().items():
             slider = widgets.FloatSlider(
                 value=0.0, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=True,
-                description=f"{code} {name}".strip(), tooltip=f"{code} {name}".strip(),
+                description=f"{code} {name}".strip(), tooltip=hover,
                 style={"description_width": "135px"}, layout=widgets.Layout(width="295px"),
             )  # fmt: skip
             slider.observe(self._on_slider(code), names="value")

@@ -44,6 +44,8 @@ def test_has_one_slider_per_au_in_the_table():
     face = AUFace()
     assert list(face._sliders) == [au.code for au in AU_TABLE]
     assert "lip corner puller" in face._sliders["AU12"].description
+    assert "zygomaticus major" in face._sliders["AU12"].tooltip
+    assert "barely moves" in face._sliders["AU05"].tooltip  # weak channel of this model, said on hover
 
 
 def test_moving_a_slider_in_the_browser_redraws_the_face():
