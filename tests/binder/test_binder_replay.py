@@ -204,8 +204,12 @@ def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path,
     timings["pip install -r binder/requirements.txt"] = time.monotonic() - started
 
     started = time.monotonic()
-    _run(["./binder/postBuild"], env, REPO, 900)
+    # Without this machine's pip cache, as in the image build: postBuild must leave nothing but the assets in
+    # the notebook user's cache folder (a pip cache there would ship in the image).
+    post_build_env = {key: val for key, val in env.items() if key != "PIP_CACHE_DIR"}
+    _run(["./binder/postBuild"], post_build_env, REPO, 900)
     timings["postBuild"] = time.monotonic() - started
+    assert sorted(path.name for path in (home / ".cache").iterdir()) == ["microexp-widgets"]
 
     # Checked from outside the repository, so Python imports the installed copy rather than the source folder.
     report = json.loads(_run([python, "-c", _CHECK_INSTALL], env, tmp_path, 120))
