@@ -45,6 +45,35 @@ UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
 _live: weakref.WeakSet[Recorder] = weakref.WeakSet()
 
 
+_warm = threading.Event()
+_warm_lock = threading.Lock()
+
+
+def _warm_up_analysis() -> None:
+    """Load the analysis code and start the face model once, in the background, while a take is being made.
+
+    The first landmarker in a process pays for loading MediaPipe's native library and graph (one to two seconds
+    here); doing that during the countdown keeps it out of the time between Stop and the drawn timeline.
+    """
+    if _warm.is_set() or not _warm_lock.acquire(blocking=False):
+        return
+
+    def warm() -> None:
+        try:
+            from ..face import FaceTracker
+            from ..pipeline import analyze_video  # noqa: F401 - imported for its side effect: loaded once
+
+            with FaceTracker(max_faces=1):
+                pass
+        except Exception:  # a missing model is reported by the analysis itself, in words
+            pass
+        finally:
+            _warm.set()
+            _warm_lock.release()
+
+    threading.Thread(target=warm, name="microexp-warm-up", daemon=True).start()
+
+
 def release_all_cameras(except_for: Recorder | None = None) -> None:
     """Turn off the camera of every recorder in this kernel (but ``except_for``)."""
     for recorder in list(_live):
@@ -131,6 +160,7 @@ class Recorder(widgets.VBox):
         self._discard_take = False
         self._analysis_id = 0
         self._closed = False
+        self._timings: dict[str, float] = {}  # monotonic times of the last take's steps, for measurements
 
         self._status_html = widgets.HTML()
         self._consent_box = self._build_consent()
@@ -284,6 +314,7 @@ class Recorder(widgets.VBox):
 
     def _ask_for_camera(self, then: str) -> None:
         self._pending = then
+        _warm_up_analysis()
         _hidden(self._problem_box, True)
         if not _consent.consent_given():
             _hidden(self._consent_box, False)
@@ -411,6 +442,7 @@ class Recorder(widgets.VBox):
             self._clock_stop = None
 
     def _end_take(self, auto: bool) -> None:
+        self._timings = {"stop": time.monotonic()}
         self._stop_clock()
         self._take_seconds = time.monotonic() - self._take_started
         self._auto_stopped = auto
@@ -446,6 +478,7 @@ class Recorder(widgets.VBox):
 
     def _on_video_value(self, value) -> None:
         data = bytes(value)  # copied into kernel memory before the synced value is emptied
+        self._timings["received"] = time.monotonic()
         with self._lock:
             self._drop_synced_bytes()
             self._close_video_recorder()
@@ -517,7 +550,9 @@ class Recorder(widgets.VBox):
             from ..pipeline import analyze_video
 
             try:
+                self._timings["analysis_start"] = time.monotonic()
                 timeline = analyze_video(source, on_progress=progress)
+                self._timings["analysed"] = time.monotonic()
             except MicroexpError as error:
                 call_soon_in_kernel(self._analysis_failed, analysis_id, str(error))
             except Exception as error:  # never let a bad clip take the kernel down; say what happened
@@ -558,7 +593,9 @@ class Recorder(widgets.VBox):
             )
             extra = " ".join(timeline.warnings)
             self._set_status("idle", f"{summary} {extra}".strip())
+            self._timings["delivered"] = time.monotonic()
             self.timeline = timeline
+            self._timings["drawn"] = time.monotonic()  # linked views redraw in the observer above
         self._timeline_callbacks(timeline)
 
     # ---------------------------------------------------------------------------------------------------------

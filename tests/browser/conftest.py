@@ -17,8 +17,9 @@ notebook : factory (function)
     a new context and page (camera permission granted, ``init_script`` added before load) and waits for an
     idle kernel. The returned `LabNotebook` has ``.page``, ``.path``, ``.run_all()``, ``.run_cell(i)``,
     ``.output_text(i)``, ``.execute(code)``, ``.save()``, ``.requests`` (every URL the page asked for) and
-    ``.console`` (console lines).
-    Its context is closed and its kernel shut down at teardown.
+    ``.console`` (console lines). Its context is closed and its kernel shut down at teardown.
+module_notebook : factory (module)
+    The same, with notebooks kept open for the whole module, so several tests can check one take.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -73,8 +74,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _require_chromium() -> None:
     if not CHROMIUM.exists():
         pytest.skip(
-            f"real-browser tests need Chromium at {CHROMIUM} "
-            "(apt-get install chromium, or set MICROEXP_CHROMIUM)"
+            f"real-browser tests need Chromium at {CHROMIUM} (apt-get install chromium, or set MICROEXP_CHROMIUM)"
         )
 
 
@@ -410,9 +410,7 @@ class LabNotebook:
         self.run_cell(index, timeout_s)
         return self.output_text(index)
 
-    def wait_for_kernel_value(
-        self, code: str, expected: str, timeout_s: float = 30, interval_s: float = 0.25
-    ) -> str:
+    def wait_for_kernel_value(self, code: str, expected: str, timeout_s: float = 30, interval_s: float = 0.25) -> str:
         """Re-run ``print(code)`` until its output (stripped) equals ``expected``; return the last output."""
         deadline = time.monotonic() + timeout_s
         last = ""
@@ -453,48 +451,66 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     nbformat.write(notebook, str(path))
 
 
-@pytest.fixture
-def notebook(
-    browser, lab_server: LabServer, request: pytest.FixtureRequest
-) -> Iterator[Callable[..., LabNotebook]]:
-    opened: list[LabNotebook] = []
+class NotebookOpener:
+    """Opens notebooks in JupyterLab, each in its own browser context, and closes them all at the end."""
 
-    def open_notebook(
-        cells: list[str], init_script: str | None = None, name: str | None = None, timeout_s: float = 90
+    def __init__(self, browser, server: LabServer, default_name: str):
+        self.browser = browser
+        self.server = server
+        self.default_name = default_name
+        self.opened: list[LabNotebook] = []
+
+    def __call__(
+        self, cells: list[str], init_script: str | None = None, name: str | None = None, timeout_s: float = 90
     ) -> LabNotebook:
-        stem = name or f"{request.node.name}-{uuid.uuid4().hex[:6]}"
-        stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)
-        path = lab_server.root / (stem if stem.endswith(".ipynb") else f"{stem}.ipynb")
+        server = self.server
+        stem = name or f"{self.default_name}-{uuid.uuid4().hex[:6]}"
+        stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem.removesuffix(".ipynb"))
+        path = server.root / f"{stem}.ipynb"
         write_notebook(path, cells)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.grant_permissions(["camera"], origin=lab_server.url)
+        context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.grant_permissions(["camera"], origin=server.url)
         if init_script:
             context.add_init_script(script=init_script)
         page = context.new_page()
-        nb = LabNotebook(page=page, path=path, server=lab_server, context=context)
-        opened.append(nb)
+        nb = LabNotebook(page=page, path=path, server=server, context=context)
+        self.opened.append(nb)
         page.on("request", lambda req: nb.requests.append(req.url))
         page.on("console", lambda msg: nb.console.append(f"{msg.type}: {msg.text}"))
         page.on("pageerror", lambda exc: nb.console.append(f"pageerror: {exc}"))
         workspace = uuid.uuid4().hex[:8]
-        page.goto(
-            f"{lab_server.url}/lab/workspaces/{workspace}/tree/{nb.relative}?reset&token={lab_server.token}"
-        )
+        page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{nb.relative}?reset&token={server.token}")
         try:
             page.wait_for_function(_OPENED_JS, arg=nb.relative, timeout=timeout_s * 1000, polling=200)
         except Exception as error:  # say what the page and the server were doing, then fail
             raise AssertionError(
                 f"{nb.relative} did not open with an idle kernel in {timeout_s} s ({error}).\n"
-                f"console: {nb.console[-20:]}\nserver log: {lab_server.log_tail(2000)}"
+                f"console: {nb.console[-20:]}\nserver log: {server.log_tail(2000)}"
             ) from error
         return nb
 
-    yield open_notebook
+    def close_all(self) -> None:
+        for nb in self.opened:
+            nb.shutdown()
+            with contextlib.suppress(Exception):  # the browser may already be gone after a hard failure
+                nb.context.close()
+        self.opened.clear()
 
-    for nb in opened:
-        nb.shutdown()
-        with contextlib.suppress(Exception):  # the browser may already be gone after a hard failure
-            nb.context.close()
+
+@pytest.fixture
+def notebook(browser, lab_server: LabServer, request: pytest.FixtureRequest) -> Iterator[NotebookOpener]:
+    """``nb = notebook(cells, init_script=None, name=None)``: a notebook open in JupyterLab for this test."""
+    opener = NotebookOpener(browser, lab_server, request.node.name)
+    yield opener
+    opener.close_all()
+
+
+@pytest.fixture(scope="module")
+def module_notebook(browser, lab_server: LabServer, request: pytest.FixtureRequest) -> Iterator[NotebookOpener]:
+    """Like ``notebook``, but the notebooks stay open for the whole test module (one take, several checks)."""
+    opener = NotebookOpener(browser, lab_server, request.module.__name__.rpartition(".")[2])
+    yield opener
+    opener.close_all()
 
 
 @pytest.fixture(scope="session")
