@@ -50,9 +50,7 @@ def _clean(intensities: Mapping[str, float]) -> dict[str, float]:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise TypeError(
-                f"The intensity for {key} must be a number between 0 and 1, not {value!r}."
-            ) from None
+            raise TypeError(f"The intensity for {key} must be a number between 0 and 1, not {value!r}.") from None
         levels[code] = 0.0 if math.isnan(number) else min(1.0, max(0.0, number))
     return levels
 
@@ -89,14 +87,10 @@ def _curve(start: _Point, mid: _Point, end: _Point) -> str:
     return f"Q {_through(start, mid, end)} {end}"
 
 
-def _path(
-    d: str, cls: str, fill: str = "none", stroke: str = "none", width: float = 0, opacity: float = 1
-) -> str:
+def _path(d: str, cls: str, fill: str = "none", stroke: str = "none", width: float = 0, opacity: float = 1) -> str:
     parts = [f'<path class="{cls}" d="{d}" fill="{fill}"']
     if stroke != "none":
-        parts.append(
-            f' stroke="{stroke}" stroke-width="{width:.1f}" stroke-linecap="round" stroke-linejoin="round"'
-        )
+        parts.append(f' stroke="{stroke}" stroke-width="{width:.1f}" stroke-linecap="round" stroke-linejoin="round"')
     if opacity < 1:
         parts.append(f' opacity="{opacity:.2f}"')
     parts.append("/>")
@@ -150,9 +144,7 @@ def _eyes(lv: _Levels) -> list[str]:
         cx, cy, half = _MID_X + sign * 32, 100.0, 15.0
         au5, au6, au7 = lv.side("AU05", side), lv.side("AU06", side), lv.side("AU07", side)
         closure = max(lv.side("AU43", side), lv.side("AU45", side))
-        top = cy - (
-            7 + 5 * au5 - 2 * au7
-        )  # AU05 shows more white above the iris; AU07 narrows from above a little
+        top = cy - (7 + 5 * au5 - 2 * au7)  # AU05 shows more white above the iris; AU07 narrows from above a little
         bottom = cy + (6 - 4 * au7 - 2 * au6)  # AU07 and the cheek push of AU06 raise the lower lid
         top += (bottom - 0.8 - top) * closure  # AU43/AU45: the upper lid comes down to the lower lid
         inner, outer = _Point(cx - sign * half, cy), _Point(cx + sign * half, cy)
@@ -210,9 +202,7 @@ def _cheeks(lv: _Levels) -> list[str]:
 def _nose(lv: _Levels) -> list[str]:
     out = []
     au9 = lv.both("AU09")
-    out.append(
-        _path("M 95.0,104.0 Q 92.0,124.0 91.0,134.0", "nose-bridge", stroke=_LINE, width=1.2, opacity=0.5)
-    )
+    out.append(_path("M 95.0,104.0 Q 92.0,124.0 91.0,134.0", "nose-bridge", stroke=_LINE, width=1.2, opacity=0.5))
     for side, name, sign in _SIDES:
         # AU09 wrinkles the nose and hikes the wings; AU10 lifts them a little with the upper lip.
         lift = 5 * lv.side("AU09", side) + 2 * lv.side("AU10", side)

@@ -222,9 +222,7 @@ def test_prototypes_are_the_emfacs_table_on_drawable_aus():
             assert normalize_code(key).split("_")[0] in DRAWN_AUS
             assert 0 < level <= 1
         assert face_svg(proto.intensities) != NEUTRAL
-    assert (
-        PROTOTYPES["surprise"].intensities["AU05"] < PROTOTYPES["surprise"].intensities["AU01"]
-    )  # 5B is slight
+    assert PROTOTYPES["surprise"].intensities["AU05"] < PROTOTYPES["surprise"].intensities["AU01"]  # 5B is slight
 
 
 def test_parse_facs_reads_sides_and_letters():
