@@ -72,6 +72,8 @@ BLENDSHAPES: tuple[str, ...] = (
 
 # Quiet MediaPipe's and TFLite's own log lines; they mean nothing to a learner. Set before mediapipe is imported.
 os.environ.setdefault("GLOG_minloglevel", "2")
+SETTLE_FRAMES = 4
+SETTLE_STEP_MS = 40
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
@@ -126,6 +128,8 @@ class FaceTracker:
             self._landmarker = vision.FaceLandmarker.create_from_options(options)
         self._video = video
         self._last_ms = -1
+        self._shift_ms = 0
+        self._tracking = False
         self._warmed = False
 
     def __enter__(self) -> FaceTracker:
@@ -140,21 +144,30 @@ class FaceTracker:
                 self._landmarker.close()
             self._landmarker = None
 
+    def _run(self, image, time_s: float, *, step_ms: int = 1):
+        if not self._video:
+            return self._landmarker.detect(image)
+        stamp = max(self._last_ms + step_ms, int(round(time_s * 1000)) + self._shift_ms)
+        self._last_ms = stamp
+        return self._landmarker.detect_for_video(image, stamp)
+
     def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> FaceResult | None:
         """Measure the (largest) face in one upright RGB frame; None when no face is found."""
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
-        if self._video:
-            stamp = max(self._last_ms + 1, int(round(time_s * 1000)))
-            self._last_ms = stamp
-            call = lambda: self._landmarker.detect_for_video(image, stamp)  # noqa: E731
-        else:
-            call = lambda: self._landmarker.detect(image)  # noqa: E731
         if self._warmed:
-            result = call()
+            result = self._run(image, time_s)
         else:
             with _native_stderr_silenced():  # the first inference prints TFLite's delegate banner
-                result = call()
+                result = self._run(image, time_s)
             self._warmed = True
+        if self._video and result.face_landmarks and not self._tracking:
+            # Scores overshoot for several frames after a face is first found, while the tracker settles on it;
+            # settling it on this frame first keeps that start-up swing out of the learner's timeline.
+            # The tracker smooths over time, so the settling frames are spaced like real ones.
+            for _ in range(SETTLE_FRAMES):
+                result = self._run(image, time_s, step_ms=SETTLE_STEP_MS)
+            self._shift_ms += SETTLE_FRAMES * SETTLE_STEP_MS
+        self._tracking = bool(result.face_landmarks)
         if not result.face_landmarks:
             return None
         boxes = [_box(face) for face in result.face_landmarks]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._memory import release_free_memory
 from .face import BLENDSHAPES, FaceTracker
 from .spotting import DEFAULT_SETTINGS, SpottingSettings
 from .timeline import AUTimeline
@@ -113,6 +114,7 @@ def analyze_video(
             if tracker is not None:
                 tracker.close()
         warnings = decoder.warnings
+    release_free_memory()
     if on_progress is not None:
         on_progress(len(times), len(times))
     if several_faces:

@@ -35,7 +35,7 @@ class AUEvent:
 class SpottingSettings:
     """How large a departure from baseline counts as a movement."""
 
-    min_rise: float = 0.12
+    min_rise: float = 0.18
     """Smallest rise above baseline (AU intensity 0..1) that counts, however quiet the signal."""
     noise_factor: float = 5.0
     """The rise must also exceed this many times the signal's frame-to-frame noise."""
@@ -59,7 +59,7 @@ def _median3(values: np.ndarray) -> np.ndarray:
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Start and end (exclusive) of each run of True."""
     edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
 
 
 def find_events(
@@ -101,7 +101,9 @@ def find_events(
         onset_s = float(times[start])
         # The event lasts until the first frame back at baseline; a run cut by the end of the take or a face loss
         # lasts one frame period past its last frame.
-        offset_s = float(times[end]) if end < len(values) and valid[end] else float(times[end - 1]) + period
+        offset_s = float(times[end - 1]) + period
+        if end < len(values):
+            offset_s = float(times[end]) if valid[end] else min(offset_s, float(times[end]))
         duration_ms = (offset_s - onset_s) * 1000.0
         events.append(
             AUEvent(

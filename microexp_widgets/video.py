@@ -102,6 +102,33 @@ def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb
 
 
+class StrictClock:
+    """Turn presentation timestamps into seconds from the first frame, strictly increasing.
+
+    A missing stamp continues at the nominal frame rate; a repeated or backwards one moves 1 ms past the previous
+    frame. Real gaps are kept: a dropped second of video stays a visible second-long hole, never filled in.
+    """
+
+    def __init__(self, fallback_step: float):
+        self.fallback_step = fallback_step
+        self.repaired = 0
+        self._start: float | None = None
+        self._previous: float | None = None
+
+    def stamp(self, raw: float | None) -> float:
+        if raw is None or not math.isfinite(raw):
+            time_s = self._previous + self.fallback_step if self._previous is not None else 0.0
+        else:
+            if self._start is None:
+                self._start = raw
+            time_s = raw - self._start
+        if self._previous is not None and time_s <= self._previous:
+            time_s = self._previous + 0.001
+            self.repaired += 1
+        self._previous = time_s
+        return time_s
+
+
 class Decoder:
     """Iterate a clip's frames; collects warnings about damage, gaps and limits as it goes.
 
@@ -112,8 +139,13 @@ class Decoder:
         self.limits = limits
         self.container = _open(source, limits)
         self.stream = self.container.streams.video[0]
-        self.stream.thread_type = "AUTO"
         codec = self.stream.codec_context
+        if codec is None:
+            self.container.close()
+            raise VideoDecodeError(
+                "The video track is damaged or in a format this tool cannot decode; record or export it again."
+            )
+        self.stream.thread_type = "AUTO"
         rate = self.stream.average_rate or self.stream.guessed_rate
         fps = float(rate) if rate else None
         expected = self.stream.frames or None
@@ -135,23 +167,12 @@ class Decoder:
         import av
 
         limits = self.limits
-        fallback_step = 1.0 / (self.info.nominal_fps or 30.0)
-        previous: float | None = None
-        start: float | None = None
-        repaired = decoded = 0
+        clock = StrictClock(1.0 / (self.info.nominal_fps or 30.0))
+        decoded = 0
         size: tuple[int, int] | None = None
         try:
             for frame in self.container.decode(self.stream):
-                raw = frame.time
-                if raw is None or not math.isfinite(raw):
-                    raw = (previous + fallback_step) if previous is not None else 0.0
-                if start is None:
-                    start = raw
-                time_s = raw - start
-                if previous is not None and time_s <= previous:
-                    # Duplicate or backwards stamps get the smallest step forward; real gaps are left as they are.
-                    time_s = previous + 0.001
-                    repaired += 1
+                time_s = clock.stamp(frame.time)
                 if time_s > limits.max_seconds:
                     self.warnings.append(
                         f"Only the first {limits.max_seconds:.0f} s were analysed; the clip is longer than the limit."
@@ -161,7 +182,6 @@ class Decoder:
                     size = _scaled_size(frame.width, frame.height, limits.max_side)
                 rgb = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
                 yield Frame(time_s, _upright(rgb, frame.rotation))
-                previous = time_s
                 decoded += 1
         except (av.FFmpegError, ValueError, OSError) as error:
             if decoded == 0:
@@ -179,7 +199,7 @@ class Decoder:
                 f"The video ended after {decoded} of the {expected} frames its header announces (damaged or cut off); "
                 "only those frames were analysed."
             )
-        if repaired:
+        if clock.repaired:
             self.warnings.append(
-                f"{repaired} frames had repeated or backwards timestamps and were nudged forward by 1 ms."
+                f"{clock.repaired} frames had repeated or backwards timestamps and were nudged forward by 1 ms."
             )
