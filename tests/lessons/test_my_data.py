@@ -4,6 +4,7 @@ import csv
 import json
 
 import ipywidgets as widgets
+import pytest
 
 from microexp_widgets.lessons import memory, practice_log, progress, store
 from microexp_widgets.lessons.checklist import Checklist
@@ -112,3 +113,20 @@ def test_a_finished_breath_on_the_real_pacer_ticks_step_one():
     assert checklist.steps_done == (False, False, False)
     pacer.completed_cycles = 1  # what the browser reports after one breath
     assert checklist.steps_done == (True, False, False)
+
+
+@pytest.mark.slow
+def test_delete_everything_reaches_the_real_recorder_view_and_face(learner_folder):
+    import microexp_widgets as mw
+
+    view, face = mw.TimelineView(), mw.AUFace()
+    recorder = mw.Recorder(max_seconds=5, view=view)
+    take = recorder.use_sample("single_face")
+    face.show_timeline(take)
+    assert view.timeline is take and take.still_at(1.0) is not None
+    namespace = {"take": take}
+    result = delete_my_data(namespace)
+    assert recorder.timeline is None and view.timeline is None and face._replay is None
+    assert take.still_at(1.0) is None and "take" not in namespace
+    assert result.widgets >= 3 and result.timelines >= 1
+    recorder.close()
