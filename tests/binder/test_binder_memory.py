@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
-from measure_memory import measure  # tests/binder is on sys.path (pytest prepend import mode)
+
+# Loaded by path, so the script works the same whatever pytest's import mode (it is also run on its own).
+_spec = importlib.util.spec_from_file_location("binder_measure_memory", Path(__file__).with_name("measure_memory.py"))
+_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_script)
+measure = _script.measure
 
 pytestmark = [pytest.mark.binder, pytest.mark.slow]
 
