@@ -239,7 +239,7 @@ class ImpressionLedger(widgets.VBox):
             drop.on_click(lambda _, i=i: self.remove(i))
             points.observe(lambda ch, i=i: self.set_cue(i, points=ch["new"]), "value")
             weight.observe(lambda ch, i=i: self.set_cue(i, weight=ch["new"]), "value")
-            label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="18em"))
+            label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="22em"))
             rows.append(widgets.HBox([up, down, label, points, weight, drop]))
             self._sliders.append((points, weight))
         self._rows.children = rows

@@ -73,7 +73,7 @@ class LessonProgress(widgets.VBox):
     def __init__(self, lesson: str | None = None, **kwargs) -> None:
         self.lesson = lesson_info(lesson).key if lesson else None
         self._overview = widgets.HTML()
-        self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto"))
+        self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto", align_self="flex-start"))
         self._button.on_click(lambda _: self.toggle())
         children = [self._overview] + ([self._button] if self.lesson else [])
         super().__init__(children=children, **kwargs)
