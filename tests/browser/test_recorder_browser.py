@@ -187,6 +187,18 @@ def test_p4_no_request_leaves_localhost(take):
     assert outside == []
 
 
+def test_picking_a_movement_shows_the_learners_own_frame(take):
+    page = take.nb.page
+    page.locator(".microexp-events select").select_option(index=0)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.microexp-timeline-view img[alt^=\"your own frame\"]');"
+        " return img && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'); }",
+        timeout=20_000,
+    )
+    caption = page.locator(".microexp-timeline-view figcaption").inner_text()
+    assert "Your own frame" in caption and "this take only" in caption
+
+
 def _widget_states(saved: dict) -> dict:
     return saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
 
