@@ -48,3 +48,19 @@ def test_measured_exposure_is_within_one_frame_of_the_request(notebook):
     assert "Done" in page.locator(".microexp-flash .mx-feedback-text").inner_text()
     measured = [(r["exposure_ms"], round(r["measured_ms"], 2), round(r["frame_ms"], 2)) for r in rows]
     print("flash (requested, measured, frame) ms:", measured)
+
+
+CLEAR_OUTPUT_JS = "(i) => window.__microexpPanel.content.widgets[i].model.outputs.clear()"
+
+
+def test_closing_the_view_mid_flash_cancels_its_animation_frames(notebook):
+    """The ES module's cleanup runs when the output goes away: no flash finishes and reports afterwards."""
+    nb = notebook([SETUP.replace("hold_ms=600", "hold_ms=1500")])
+    nb.run_all()
+    page = nb.page
+    page.locator(".microexp-flash button.mx-show").click()
+    page.locator(".microexp-flash .mx-watch").wait_for(timeout=5_000)  # the hold before the flash has begun
+    page.evaluate(CLEAR_OUTPUT_JS, 0)
+    page.locator(".microexp-flash").wait_for(state="detached", timeout=5_000)
+    page.wait_for_timeout(2_500)  # longer than the hold plus the longest exposure
+    assert nb.execute("print(drill.status, len(drill.results))").split() == ["ready", "0"]

@@ -43,3 +43,16 @@ def test_stop_in_the_browser_stops_the_session(notebook):
     page.locator(".microexp-pacer .mx-phase", has_text="Stopped").wait_for(timeout=5_000)
     completed, running, done = nb.execute("print(pacer.completed_cycles, pacer.running, finished)").split()
     assert int(completed) >= 1 and running == "False" and done == "[]"
+
+
+def test_closing_the_view_stops_the_animation(notebook):
+    """The ES module's cleanup cancels its animation frame: a pacer whose output is gone counts no more breaths."""
+    nb = notebook([SETUP])
+    nb.run_all()
+    page = nb.page
+    page.locator(".microexp-pacer button.mx-start").click()
+    page.locator(".microexp-pacer .mx-phase", has_text="Breathe in").wait_for(timeout=5_000)
+    page.evaluate("(i) => window.__microexpPanel.content.widgets[i].model.outputs.clear()", 0)
+    page.locator(".microexp-pacer").wait_for(state="detached", timeout=5_000)
+    page.wait_for_timeout(2_500)  # longer than the whole two-cycle session
+    assert nb.execute("print(pacer.completed_cycles, finished)").split() == ["0", "[]"]
