@@ -8,6 +8,7 @@ opening ``lessons/00_start_here.ipynb``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -92,7 +93,8 @@ def _copy_like_repo2docker(dest: Path) -> Path:
             target.mkdir(parents=True, exist_ok=True)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target, follow_symlinks=False)
+            with contextlib.suppress(FileNotFoundError):  # e.g. git's index.lock, gone once a commit ends
+                shutil.copy2(source, target, follow_symlinks=False)
     return dest
 
 
