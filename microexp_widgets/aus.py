@@ -2,8 +2,9 @@
 
 The mapping follows py-feat's AU reference page (``docs/pages/au_reference.md`` in cosanlab/py-feat), which calls itself
 approximate; ARKit documents each coefficient as 0 (neutral) to 1 (maximum) but publishes no FACS table.
-``eyeWide*`` and ``noseSneer*`` stay near zero for most faces (mediapipe issues #4450 and #4436), so AU05 and AU09
-are marked unreliable rather than plotted as if a flat line meant "absent".
+``eyeWide*`` and ``noseSneer*`` stay near zero for most faces (mediapipe issues #4450 and #4436), and ``cheekSquint*``
+stayed below 0.00001 through both smiling sample clips here, so AU05, AU06 and AU09 are marked unreliable rather than
+plotted as if a flat line meant "absent".
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ AU_TABLE: tuple[ActionUnit, ...] = (
     ActionUnit("AU02", "outer brow raiser", "frontalis, pars lateralis", "brows", _pair("browOuterUp")),
     ActionUnit("AU04", "brow lowerer", "corrugator supercilii, depressor supercilii", "brows", _pair("browDown")),
     ActionUnit("AU05", "upper lid raiser", "levator palpebrae superioris", "eyes", _pair("eyeWide"), False, _WEAK),
-    ActionUnit("AU06", "cheek raiser", "orbicularis oculi, pars orbitalis", "cheeks", _pair("cheekSquint")),
+    ActionUnit(
+        "AU06", "cheek raiser", "orbicularis oculi, pars orbitalis", "cheeks", _pair("cheekSquint"), False, _WEAK
+    ),
     ActionUnit("AU07", "lid tightener", "orbicularis oculi, pars palpebralis", "eyes", _pair("eyeSquint")),
     ActionUnit(
         "AU09", "nose wrinkler", "levator labii superioris alaeque nasi", "cheeks", _pair("noseSneer"), False, _WEAK
