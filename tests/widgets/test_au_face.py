@@ -180,11 +180,16 @@ def test_replay_of_a_real_take_smiles_where_the_clip_smiles():
         upper_lip = re.search(r'class="lip-upper" d="M ([\d.]+),([\d.]+)', face.svg)
         return float(upper_lip.group(2))
 
-    face.time_s = timeline.frame["time_s"].iloc[0]
+    view = mw.TimelineView(timeline)
+    face.link(view)  # the timeline's cursor drives the drawn face
+    view.time_s = float(timeline.frame["time_s"].iloc[0])
     start_y = corner_y()
-    face._cursor.set_state({"value": round(1000 * smile.apex_s)})
+    view.time_s = smile.apex_s
+    assert face.time_s == pytest.approx(smile.apex_s)
     assert face.intensities["AU12"] == pytest.approx(smile.peak, abs=0.05)
     assert corner_y() < start_y - 3  # SVG y grows downward: the corners went up
+    face._cursor.set_state({"value": 0})  # and the face's own slider moves the timeline's cursor back
+    assert view.time_s == 0.0 and corner_y() == pytest.approx(start_y)
     assert set(face.intensities) <= {c for c in timeline.frame.columns if c.startswith("AU")}
 
 
