@@ -15,41 +15,14 @@ from ..prototypes import PROTOTYPES
 
 __all__ = ["AUFace"]
 
-# Used only if the AU table cannot be imported (it needs NumPy); the contract's list, in table order.
-_FALLBACK_CODES = [
-    "AU01",
-    "AU02",
-    "AU04",
-    "AU05",
-    "AU06",
-    "AU07",
-    "AU09",
-    "AU10",
-    "AU12",
-    "AU14",
-    "AU15",
-    "AU16",
-    "AU17",
-    "AU18",
-    "AU20",
-    "AU22",
-    "AU24",
-    "AU25",
-    "AU26",
-    "AU27",
-    "AU28",
-    "AU45",
-]
 # Traits another widget (a TimelineView) may use for its time cursor, tried in this order by link().
 _CURSOR_TRAITS = ("time_s", "cursor_s", "cursor_time_s")
 
 
 def _au_labels() -> dict[str, tuple[str, str]]:
-    """AU code -> (short name, hover text) from the AU table, or bare codes if the table is unavailable."""
-    try:
-        from ..aus import AU_TABLE
-    except ImportError:
-        return {code: ("", code) for code in _FALLBACK_CODES}
+    """AU code -> (short name, hover text) from the AU table."""
+    from ..aus import AU_TABLE
+
     labels = {}
     for au in AU_TABLE:
         hover = f"{au.code} {au.name} ({au.muscle})"
