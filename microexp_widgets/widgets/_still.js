@@ -1,4 +1,5 @@
 // Shows one picture sent from Python as a custom message, never as synced state: a saved notebook keeps no copy.
+// The caption is a separate HTML widget on the Python side.
 
 function render({ model, el }) {
   const figure = document.createElement("figure");
@@ -7,8 +8,7 @@ function render({ model, el }) {
   img.alt = "your own frame at the apex of the selected movement";
   img.style.maxWidth = "320px";
   img.style.display = "none";
-  const caption = document.createElement("figcaption");
-  figure.append(img, caption);
+  figure.append(img);
   el.append(figure);
   let url = "";
   const onMessage = (message, buffers) => {
@@ -18,7 +18,7 @@ function render({ model, el }) {
     img.style.display = url ? "block" : "none";
     if (url) img.src = url;
     else img.removeAttribute("src");
-    caption.textContent = message.caption || ""; // text, never HTML
+    img.title = message.caption || "";
   };
   model.on("msg:custom", onMessage);
   return () => {

@@ -39,6 +39,8 @@ CAMERA_CONSTRAINTS = {
     "audio": False,  # ipywebrtc's default asks for the microphone too; we never do.
     "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "facingMode": "user"},
 }
+# ipywebrtc's view puts a <video> at the camera's own size inside its box: scale it to the preview's width.
+_PREVIEW_STYLE = "<style>.microexp-preview video {width: 320px; height: auto; object-fit: contain;}</style>"
 UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
 
 # Every Recorder alive in this kernel: a new one (a re-run cell) releases the cameras of the others (FAULTS.md B7).
@@ -163,12 +165,14 @@ class Recorder(widgets.VBox):
         self._timings: dict[str, float] = {}  # monotonic times of the last take's steps, for measurements
 
         self._status_html = widgets.HTML()
+        self._status_html.add_class("microexp-status")
         self._consent_box = self._build_consent()
         self._problem_html = widgets.HTML()
         self._retry_button = widgets.Button(description="Try again", icon="refresh")
         self._retry_button.on_click(lambda _: self._retry())
         self._problem_box = widgets.VBox([self._problem_html, self._retry_button])
         self._preview = widgets.Box(layout=widgets.Layout(width="340px", min_height="0px"))
+        self._preview.add_class("microexp-preview")
         self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera")
         self._camera_button.on_click(lambda _: self._toggle_camera())
         self._record_button = widgets.Button(description="Record", icon="circle", button_style="danger")
@@ -190,6 +194,7 @@ class Recorder(widgets.VBox):
         )
         super().__init__(
             [
+                widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
                 self._status_html,
                 self._consent_box,
                 self._problem_box,
@@ -350,7 +355,8 @@ class Recorder(widgets.VBox):
         release_all_cameras(except_for=self)
         if self._camera is None:
             self._camera = CameraStream(
-                constraints=CAMERA_CONSTRAINTS, layout=widgets.Layout(width="320px", height="auto")
+                constraints=CAMERA_CONSTRAINTS,
+                layout=widgets.Layout(width="320px"),
             )
             self._preview.children = (self._camera,)
         self._camera_button.description = "Turn camera off"

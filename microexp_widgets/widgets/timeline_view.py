@@ -93,7 +93,7 @@ class TimelineView(widgets.VBox):
 
         self._summary = widgets.HTML()
         self._events_header = widgets.HTML(f"{_STYLE}<pre>{html.escape(_TABLE_HEADER)}</pre>")
-        self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="430px"))
+        self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="480px"))
         self._events.observe(self._on_pick, "value")
         events_box = widgets.VBox(
             [widgets.HTML("<b>Movements</b>"), self._events_header, self._events],

@@ -90,12 +90,12 @@ def button(page, name: str):
 
 
 def status_text(page) -> str:
-    return page.locator(".microexp-recorder .widget-html-content").first.inner_text()
+    return page.locator(".microexp-recorder .microexp-status .widget-html-content").first.inner_text()
 
 
 def wait_for_status(page, pattern: str, timeout_s: float = 30) -> str:
     page.wait_for_function(
-        "(pattern) => { const el = document.querySelector('.microexp-recorder .widget-html-content');"
+        "(pattern) => { const el = document.querySelector('.microexp-recorder .microexp-status .widget-html-content');"
         " return el && new RegExp(pattern).test(el.textContent); }",
         arg=pattern,
         timeout=timeout_s * 1000,
@@ -195,7 +195,7 @@ def test_picking_a_movement_shows_the_learners_own_frame(take):
         " return img && img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'); }",
         timeout=20_000,
     )
-    caption = page.locator(".microexp-timeline-view figcaption").inner_text()
+    caption = page.locator(".microexp-timeline-view .widget-html-content", has_text="Your own frame").inner_text()
     assert "Your own frame" in caption and "this take only" in caption
 
 
