@@ -293,6 +293,11 @@ class Recorder(widgets.VBox):
             part.close()
         super().close()
 
+    @classmethod
+    def instances(cls) -> list[Recorder]:
+        """Every recorder alive in this kernel (for "delete my data" and for re-run cells)."""
+        return list(_live)
+
     @property
     def camera_on(self) -> bool:
         """True while this recorder holds the camera."""

@@ -167,6 +167,7 @@ def test_p2_the_camera_is_closed_when_a_take_stops(webm_take):
     assert not rec.camera_on and rec._preview.children == ()
 
 
+@pytest.mark.slow
 def test_b8_received_bytes_leave_the_synced_state(webm_take):
     done = threading.Event()
     rec = Recorder(countdown=0, on_timeline=lambda tl: done.set())
@@ -179,6 +180,7 @@ def test_b8_received_bytes_leave_the_synced_state(webm_take):
     assert done.wait(60), rec.status
 
 
+@pytest.mark.slow
 def test_a_take_is_analysed_in_the_background_and_callbacks_fire(webm_take):
     got: list = []
     done = threading.Event()
@@ -198,6 +200,7 @@ def test_a_take_is_analysed_in_the_background_and_callbacks_fire(webm_take):
     assert rec.state == "idle"
 
 
+@pytest.mark.slow
 def test_b6_the_take_stops_itself_at_the_limit(webm_take):
     done = threading.Event()
     rec = Recorder(max_seconds=0.8, countdown=0, on_timeline=lambda tl: done.set())
@@ -243,8 +246,9 @@ def test_b7_a_new_recorder_releases_the_previous_camera():
     camera_ready(old)
     wait_for(lambda: old.state == "recording")
     camera, take = old._camera, old._video_recorder
-    Recorder()  # the cell was run again
+    new = Recorder()  # the cell was run again
     assert camera.comm is None and not old.camera_on
+    assert set(Recorder.instances()) == {old, new}
     assert take.comm is None, "the old take's recorder must not keep running"
 
 
