@@ -194,8 +194,8 @@ class Recorder(widgets.VBox):
         )
         super().__init__(
             [
+                self._status_html,  # first: tests and lessons read the status as the first HTML in the widget
                 widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
-                self._status_html,
                 self._consent_box,
                 self._problem_box,
                 self._preview,
