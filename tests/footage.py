@@ -10,7 +10,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-CODECS = {"webm": "libvpx", "mp4": "libx264"}
+CODECS = {"webm": "libvpx", "webm-vp9": "libvpx-vp9", "mp4": "libx264"}
 
 
 def read_frames(path: Path, first: int = 0, stop: int | None = None) -> list[np.ndarray]:
@@ -51,10 +51,10 @@ def encode(
     rotation: int = 0,
     streamable: bool = False,
 ) -> bytes:
-    """Encode RGB frames; ``times_ms`` gives uneven presentation times, ``rotation`` a display-matrix angle,
+    """Encode RGB frames as ``webm`` (VP8), ``webm-vp9`` or ``mp4`` (H.264); ``times_ms`` gives uneven presentation times, ``rotation`` a display-matrix angle,
     ``streamable`` writes the way a browser does (no seeking back, so no duration)."""
     sink = _NoSeek() if streamable else io.BytesIO()
-    with av.open(sink, mode="w", format=fmt) as container:
+    with av.open(sink, mode="w", format=fmt.split("-")[0]) as container:
         stream = container.add_stream(CODECS[fmt], rate=Fraction(fps).limit_denominator(1001))
         height, width = frames[0].shape[:2]
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"

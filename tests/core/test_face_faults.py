@@ -7,7 +7,7 @@ import gc
 import numpy as np
 import psutil
 import pytest
-from footage import encode
+from footage import encode, read_frames
 
 from microexp_widgets import analyze_video
 from microexp_widgets.assets import sample_path, verified_model_path
@@ -42,6 +42,16 @@ def test_M1_face_that_leaves_or_arrives_is_measured_only_while_there(name, face_
         ]
         assert inside["face"].all()
     assert any(f"found in {timeline.face_frames} of {timeline.frames}" in w for w in timeline.warnings)
+
+
+def test_M1_face_that_leaves_and_returns_is_found_again_without_a_start_up_swing():
+    frames = read_frames(sample_path("pexels"), 160, 200)
+    hidden = [np.full_like(f, 128) for f in frames[:24]]  # the face leaves the picture for one second
+    timeline = analyze_video(encode(frames[:20] + hidden + frames[20:], "mp4"))
+    face = timeline.frame["face"].to_numpy()
+    assert face[:20].all() and not face[20:44].any() and face[44:].all()
+    assert timeline.events == []  # a neutral face coming back is not a movement
+    assert any("found in 40 of 64 frames" in w for w in timeline.warnings)
 
 
 def _all_face_areas(rgb: np.ndarray) -> list[float]:

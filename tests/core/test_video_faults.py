@@ -56,11 +56,12 @@ def test_D2_truncated_before_any_frame_is_a_plain_error():
     _plain(caught.value)
 
 
-def test_D3_browser_style_webm_without_duration_decodes_to_the_end_on_true_times():
+@pytest.mark.parametrize("fmt", ["webm", "webm-vp9"], ids=["vp8", "vp9"])
+def test_D3_browser_style_webm_without_duration_decodes_to_the_end_on_true_times(fmt):
     frames = read_frames(sample_path("pexels"), 160, 190)
     # The uneven timing a browser's MediaRecorder produces (FACTS.md: 0, 44, 93, 143 ms ...).
     times_ms = np.cumsum([0] + [44, 49, 50, 38, 52, 47] * 5)[: len(frames)]
-    data = encode(frames, "webm", times_ms=times_ms, streamable=True)
+    data = encode(frames, fmt, times_ms=times_ms, streamable=True)
     with Decoder(data) as decoder:
         assert decoder.container.duration is None  # really no duration in the container
         decoded = [f.time_s for f in decoder.frames()]
