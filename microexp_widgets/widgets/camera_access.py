@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,15 @@ class CameraAccess(anywidget.AnyWidget):
     """Type: str. Default: ''. ``"ok"`` or the error name of the last probe."""
     detail = traitlets.Unicode("", help="The browser's own error message, if any.").tag(sync=True)
     """Type: str. Default: ''. The browser's message for the last failed probe."""
+    camera_id = traitlets.Unicode("", help="Model id of the CameraStream to guard, or ''.").tag(sync=True)
+    """Type: str. Default: ''. While set, the page stops that camera's tracks if the kernel restarts or dies, or
+    when this widget leaves the page (its output was cleared or the notebook closed)."""
+    token = traitlets.Unicode(help="Identifies this probe's views in the page.").tag(sync=True)
+    """Type: str. A random id, so the page can count this widget's views."""
+
+    @traitlets.default("token")
+    def _token(self) -> str:
+        return uuid.uuid4().hex
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

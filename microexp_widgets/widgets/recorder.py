@@ -364,6 +364,7 @@ class Recorder(widgets.VBox):
                 layout=widgets.Layout(width="320px"),
             )
             self._preview.children = (self._camera,)
+            self._probe.camera_id = self._camera.model_id  # the page guards it if the kernel goes away
         self._camera_button.description = "Turn camera off"
         self._set_status("ready", "Camera on (only you see this preview). Press Record when ready.")
 
@@ -393,6 +394,7 @@ class Recorder(widgets.VBox):
             self._record_button.disabled = False
             self._stop_button.disabled = True
             if camera is not None:
+                self._probe.camera_id = ""
                 camera.close()
             if reason and self.state in ("ready", "countdown", "recording", "probing"):
                 self._set_status("idle", f"Camera off. {reason}")
@@ -466,6 +468,7 @@ class Recorder(widgets.VBox):
         self._preview.children = ()
         self._camera_button.description = "Turn camera on"
         if camera is not None:
+            self._probe.camera_id = ""
             camera.close()
         self._stop_button.disabled = True
         limit = f" at the {self.max_seconds:g} s limit" if auto else ""

@@ -254,3 +254,21 @@ def test_b1_b2_b3_and_b5_camera_faults_give_plain_messages(notebook):
     assert nb.execute("print(rec.timeline)").strip() == "None", shown
     tracks = page.evaluate("() => window.__microexpTracks.map(t => t.readyState)")
     assert tracks and all(state == "ended" for state in tracks), tracks
+
+
+def test_b7_a_rerun_cell_or_a_restarted_kernel_turns_the_camera_off(notebook):
+    nb = notebook([SETUP], init_script=TRACK_SPY, name="recorder_b7")
+    nb.run_all()
+    page = nb.page
+    live = "() => window.__microexpTracks.filter(t => t.readyState === 'live').length"
+    button(page, "Turn camera on").click()
+    button(page, "I understand, start the camera").click()
+    wait_for_status(page, "Camera on")
+    page.wait_for_function(f"() => ({live})() === 1", timeout=10_000)
+    nb.run_cell(0)  # the learner runs the cell again while the camera is on
+    page.wait_for_function(f"() => ({live})() === 0", timeout=10_000)
+    button(page, "Turn camera on").click()  # consent was given in this kernel: no second note
+    wait_for_status(page, "Camera on")
+    page.wait_for_function(f"() => ({live})() === 1", timeout=10_000)
+    page.evaluate("async () => { await window.__microexpPanel.sessionContext.session.kernel.restart(); }")
+    page.wait_for_function(f"() => ({live})() === 0", timeout=10_000)
