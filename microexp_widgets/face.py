@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,21 +78,38 @@ SETTLE_STEP_MS = 40
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+_silence_lock = threading.Lock()
+_silence_depth = 0
+_saved_stderr: int | None = None
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
-    """Send file descriptor 2 to /dev/null while native code starts up (it writes there, below Python's reach)."""
+    """Send file descriptor 2 to /dev/null while native code starts up (it writes there, below Python's reach).
+
+    File descriptors belong to the whole process, so overlapping uses (two landmarkers starting on two threads) share
+    one redirection: the first to enter makes it, the last to leave undoes it.
+    """
+    global _silence_depth, _saved_stderr
+    with _silence_lock:
+        if _silence_depth == 0:
+            try:
+                _saved_stderr = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            except OSError:  # no usable fd 2 (some embedded kernels): nothing to silence
+                _saved_stderr = None
+        _silence_depth += 1
     try:
-        saved = os.dup(2)
-    except OSError:  # no usable fd 2 (some embedded kernels)
         yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        with _silence_lock:
+            _silence_depth -= 1
+            if _silence_depth == 0 and _saved_stderr is not None:
+                os.dup2(_saved_stderr, 2)
+                os.close(_saved_stderr)
+                _saved_stderr = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Read OpenFace 2 CSV output (``AU01_r`` ...) as an ``AUTimeline``, so OpenFace results can be plotted and spotted too."""
+"""Read OpenFace 2 CSV output (``AU01_r`` ...) as an ``AUTimeline``, so it can be plotted and spotted too."""
 
 from __future__ import annotations
 

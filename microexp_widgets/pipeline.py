@@ -1,10 +1,17 @@
-"""``analyze_video``: a clip in, an ``AUTimeline`` out (decode -> face -> AUs -> events)."""
+"""``analyze_video``: a clip in, an ``AUTimeline`` out (decode -> face -> AUs -> events).
+
+MediaPipe runs one inference at a time per landmarker, so a take long enough to be worth it is cut in two halves,
+each followed by its own landmarker on its own core; the halves are joined back in time order.
+"""
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +25,9 @@ from .video import DEFAULT_LIMITS, Decoder, Frame, Source, VideoLimits, describe
 ProgressCallback = Callable[[int, "int | None"], None]
 
 PROGRESS_EVERY = 5  # frames between progress reports
-RECOUNT_EVERY_S = 3.0  # how often a single-face take is checked again for extra faces
+RECOUNT_EVERY_S = 3.0  # how often a single-face stretch is checked again for extra faces
 MAX_FACES = 4
+MIN_FRAMES_TO_SPLIT = 48  # below this, a second landmarker costs more to start than it saves
 
 _DONE = object()
 
@@ -59,6 +67,73 @@ def _prefetched(frames: Iterator[Frame], depth: int = 8) -> Iterator[Frame]:
         worker.join()
 
 
+@dataclass
+class _Segment:
+    """What one landmarker measured over a stretch of the clip."""
+
+    times: list[float] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    several_faces: bool = False
+
+
+class _Progress:
+    def __init__(self, callback: ProgressCallback | None, expected: int | None):
+        self._callback, self._expected = callback, expected
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def add(self, frames: int) -> None:
+        if self._callback is None:
+            return
+        with self._lock:
+            self._done += frames
+            done = self._done
+        self._callback(done, self._expected)
+
+
+_MISSING = np.full(len(BLENDSHAPES), np.nan, dtype=np.float32)
+_NO_BOX = (np.nan,) * 4
+
+
+def _measure(clip: bytes | Path, limits: VideoLimits, first: int, stop: int | None, progress: _Progress) -> _Segment:
+    """Follow the face through frames ``first`` to ``stop`` with one landmarker of its own."""
+    segment = _Segment()
+    tracker: FaceTracker | None = None
+    next_count_s = 0.0
+    with FaceTracker(max_faces=MAX_FACES, video=False) as counter, Decoder(clip, limits) as decoder:
+        try:
+            for frame in _prefetched(decoder.frames(first, stop)):
+                if tracker is None or (not segment.several_faces and frame.time_s >= next_count_s):
+                    seen = counter.detect(frame.rgb)
+                    if seen is not None:
+                        next_count_s = frame.time_s + RECOUNT_EVERY_S
+                        segment.several_faces = segment.several_faces or seen.faces_seen > 1
+                    if tracker is None:
+                        # One face is tracked fastest; only a crowded first frame pays for following the largest.
+                        tracker = FaceTracker(max_faces=MAX_FACES if segment.several_faces else 1)
+                result = tracker.detect(frame.rgb, frame.time_s)
+                segment.times.append(frame.time_s)
+                segment.rows.append(_MISSING if result is None else result.blendshapes)
+                segment.boxes.append(_NO_BOX if result is None else result.box)
+                if len(segment.times) % PROGRESS_EVERY == 0:
+                    progress.add(PROGRESS_EVERY)
+        finally:
+            if tracker is not None:
+                tracker.close()
+        segment.warnings = decoder.warnings
+    progress.add(len(segment.times) % PROGRESS_EVERY)
+    return segment
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def analyze_video(
     source: Source,
     *,
@@ -73,8 +148,7 @@ def analyze_video(
     source
         A path to a video file, or the clip's bytes (a browser recording stays in memory and is never written out).
     on_progress
-        Called as ``on_progress(frames_done, frames_expected)``; ``frames_expected`` is None when the container does
-        not say (browser webm).
+        Called as ``on_progress(frames_done, frames_expected)``, possibly from a worker thread.
 
     Raises
     ------
@@ -84,45 +158,27 @@ def analyze_video(
         The face model is missing or fails its SHA-256 check.
     """
     clip: bytes | Path = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else Path(source)
-    with FaceTracker(max_faces=MAX_FACES, video=False) as counter, Decoder(clip, limits) as decoder:
-        expected = decoder.info.expected_frames
-        times: list[float] = []
-        rows: list[np.ndarray | None] = []
-        boxes: list[tuple[float, float, float, float]] = []
-        missing = np.full(len(BLENDSHAPES), np.nan, dtype=np.float32)
-        no_box = (np.nan,) * 4
-        tracker: FaceTracker | None = None
-        several_faces = False
-        next_count_s = 0.0
-        try:
-            for frame in _prefetched(decoder.frames()):
-                if tracker is None or (not several_faces and frame.time_s >= next_count_s):
-                    seen = counter.detect(frame.rgb)
-                    if seen is not None:
-                        next_count_s = frame.time_s + RECOUNT_EVERY_S
-                        several_faces = several_faces or seen.faces_seen > 1
-                    if tracker is None:
-                        # One face is tracked fastest; only a crowded first frame pays for following the largest.
-                        tracker = FaceTracker(max_faces=MAX_FACES if several_faces else 1)
-                result = tracker.detect(frame.rgb, frame.time_s)
-                times.append(frame.time_s)
-                rows.append(missing if result is None else result.blendshapes)
-                boxes.append(no_box if result is None else result.box)
-                if on_progress is not None and len(times) % PROGRESS_EVERY == 0:
-                    on_progress(len(times), expected)
-        finally:
-            if tracker is not None:
-                tracker.close()
-        warnings = decoder.warnings
+    with Decoder(clip, limits) as decoder:  # fails fast, in words, on anything that is not a readable video
+        expected = decoder.count_packets()
+    progress = _Progress(on_progress, expected)
+    if expected >= MIN_FRAMES_TO_SPLIT and _usable_cores() >= 2:
+        middle = expected // 2
+        with ThreadPoolExecutor(2, thread_name_prefix="microexp-face") as pool:
+            halves = [pool.submit(_measure, clip, limits, 0, middle, progress)]
+            halves.append(pool.submit(_measure, clip, limits, middle, None, progress))
+            segments = [half.result() for half in halves]
+    else:
+        segments = [_measure(clip, limits, 0, None, progress)]
     release_free_memory()
-    if on_progress is not None:
-        on_progress(len(times), len(times))
-    if several_faces:
+
+    times = [t for s in segments for t in s.times]
+    warnings = list(dict.fromkeys(w for s in segments for w in s.warnings))
+    if any(s.several_faces for s in segments):
         warnings.append("More than one face is in view; the largest face was followed.")
-    box = np.asarray(boxes, dtype=float)
+    box = np.asarray([b for s in segments for b in s.boxes], dtype=float).reshape(-1, 4)
     timeline = AUTimeline.from_blendshapes(
         np.asarray(times),
-        np.vstack(rows),
+        np.vstack([r for s in segments for r in s.rows]),
         BLENDSHAPES,
         extra={"face_x": box[:, 0], "face_y": box[:, 1], "face_w": box[:, 2], "face_h": box[:, 3]},
         source=describe_source(source),

@@ -12,13 +12,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 
 from .errors import VideoDecodeError
 
-Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
+Source = str | os.PathLike | bytes | bytearray | memoryview
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,8 @@ class Decoder:
 
     def __init__(self, source: Source, limits: VideoLimits = DEFAULT_LIMITS):
         self.limits = limits
+        self._source = source
+        self._path = not isinstance(source, (bytes, bytearray, memoryview))
         self.container = _open(source, limits)
         self.stream = self.container.streams.video[0]
         codec = self.stream.codec_context
@@ -163,7 +164,26 @@ class Decoder:
     def close(self) -> None:
         self.container.close()
 
-    def frames(self) -> Iterator[Frame]:
+    def count_packets(self) -> int:
+        """How many frames the video track holds, from its packets alone (no decoding; fast even for browser webm,
+        which states no length). Damage stops the count where it starts."""
+        import av
+
+        with av.open(str(self._source) if self._path else io.BytesIO(self._source)) as probe:
+            count = 0
+            try:
+                for packet in probe.demux(probe.streams.video[0]):
+                    count += packet.size > 0
+            except (av.FFmpegError, ValueError, OSError):
+                pass
+        return count
+
+    def frames(self, first: int = 0, stop: int | None = None) -> Iterator[Frame]:
+        """Yield frames ``first`` to ``stop`` (exclusive, in decoding order).
+
+        Earlier frames are decoded but not converted, so a second decoder can start mid-clip on a stream that cannot
+        seek (browser webm).
+        """
         import av
 
         limits = self.limits
@@ -172,17 +192,21 @@ class Decoder:
         size: tuple[int, int] | None = None
         try:
             for frame in self.container.decode(self.stream):
+                if stop is not None and decoded >= stop:
+                    return  # the rest belongs to another decoder: no end-of-clip checks here
                 time_s = clock.stamp(frame.time)
                 if time_s > limits.max_seconds:
                     self.warnings.append(
                         f"Only the first {limits.max_seconds:.0f} s were analysed; the clip is longer than the limit."
                     )
                     break
+                decoded += 1
+                if decoded <= first:
+                    continue
                 if size is None:
                     size = _scaled_size(frame.width, frame.height, limits.max_side)
                 rgb = frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
                 yield Frame(time_s, _upright(rgb, frame.rotation))
-                decoded += 1
         except (av.FFmpegError, ValueError, OSError) as error:
             if decoded == 0:
                 raise VideoDecodeError(

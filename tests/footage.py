@@ -51,8 +51,11 @@ def encode(
     rotation: int = 0,
     streamable: bool = False,
 ) -> bytes:
-    """Encode RGB frames as ``webm`` (VP8), ``webm-vp9`` or ``mp4`` (H.264); ``times_ms`` gives uneven presentation times, ``rotation`` a display-matrix angle,
-    ``streamable`` writes the way a browser does (no seeking back, so no duration)."""
+    """Encode RGB frames as ``webm`` (VP8), ``webm-vp9`` or ``mp4`` (H.264).
+
+    ``times_ms`` gives uneven presentation times, ``rotation`` a display-matrix angle, and ``streamable`` writes the
+    way a browser does (no seeking back, so no duration).
+    """
     sink = _NoSeek() if streamable else io.BytesIO()
     with av.open(sink, mode="w", format=fmt.split("-")[0]) as container:
         stream = container.add_stream(CODECS[fmt], rate=Fraction(fps).limit_denominator(1001))

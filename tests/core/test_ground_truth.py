@@ -1,4 +1,4 @@
-"""Spotting on real footage with known timing: frames of a real clip spliced at known places (webm/VP8 and mp4/H.264)."""
+"""Spotting on real footage with known timing: real frames spliced at known places (webm/VP8 and mp4/H.264)."""
 
 from __future__ import annotations
 
