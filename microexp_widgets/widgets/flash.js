@@ -166,23 +166,21 @@ function render({ model, el }) {
     drawText();
     drawControls();
   };
-  const onRequest = () => flash();
-  model.on("change:trial_index", onTrial);
-  model.on("change:target_svg", drawStatic);
-  model.on("change:feedback", onText);
-  model.on("change:reveal_svg", onText);
-  model.on("change:status", onStatus);
-  model.on("change:flash_request", onRequest);
+  // One list for subscribing and unsubscribing, so the cleanup can never miss a handler.
+  const handlers = [
+    ["change:trial_index", onTrial],
+    ["change:target_svg", drawStatic],
+    ["change:feedback", onText],
+    ["change:reveal_svg", onText],
+    ["change:status", onStatus],
+    ["change:flash_request", () => flash()],
+  ];
+  for (const [event, handler] of handlers) model.on(event, handler);
   onTrial();
 
   return () => {
     cancelAnimationFrame(frameRequest);
-    model.off("change:trial_index", onTrial);
-    model.off("change:target_svg", drawStatic);
-    model.off("change:feedback", onText);
-    model.off("change:reveal_svg", onText);
-    model.off("change:status", onStatus);
-    model.off("change:flash_request", onRequest);
+    for (const [event, handler] of handlers) model.off(event, handler);
   };
 }
 
