@@ -136,8 +136,6 @@ class Decoder:
 
     def __init__(self, source: Source, limits: VideoLimits = DEFAULT_LIMITS):
         self.limits = limits
-        self._source = source
-        self._path = not isinstance(source, (bytes, bytearray, memoryview))
         self.container = _open(source, limits)
         self.stream = self.container.streams.video[0]
         codec = self.stream.codec_context
@@ -166,16 +164,16 @@ class Decoder:
 
     def count_packets(self) -> int:
         """How many frames the video track holds, from its packets alone (no decoding; fast even for browser webm,
-        which states no length). Damage stops the count where it starts."""
+        which states no length). Damage stops the count where it starts. This reads the container to its end, so
+        frames come from a fresh decoder."""
         import av
 
-        with av.open(str(self._source) if self._path else io.BytesIO(self._source)) as probe:
-            count = 0
-            try:
-                for packet in probe.demux(probe.streams.video[0]):
-                    count += packet.size > 0
-            except (av.FFmpegError, ValueError, OSError):
-                pass
+        count = 0
+        try:
+            for packet in self.container.demux(self.stream):
+                count += packet.size > 0
+        except (av.FFmpegError, ValueError, OSError):
+            pass
         return count
 
     def frames(self, first: int = 0, stop: int | None = None) -> Iterator[Frame]:
