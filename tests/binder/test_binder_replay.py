@@ -137,7 +137,8 @@ def _api(base: str, token: str, path: str) -> object:
 
 def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], repo: Path, tmp_path: Path) -> None:
     """Serve the repository with the fresh environment's JupyterLab, as Binder does (its root is the repository),
-    open the badge's ``urlpath`` in real Chromium, and check the first lesson is open with a running kernel."""
+    open the badge's ``urlpath`` in real Chromium, and check the first lesson is open with a running kernel, with
+    no news question and no request off the machine (postBuild's settings, P4)."""
     if not CHROMIUM.exists():
         pytest.skip(f"opening the badge URL needs Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -164,6 +165,8 @@ def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], repo: 
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
+                requests: list[str] = []
+                page.on("request", lambda request: requests.append(request.url))
                 page.goto(f"{base}/{BADGE_URLPATH}?token={token}")
                 current_tab = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-mod-current .lm-TabBar-tabLabel")
                 current_tab.filter(has_text=START_LESSON.name).first.wait_for(timeout=90_000)
@@ -176,6 +179,10 @@ def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], repo: 
                     time.sleep(0.5)
                 assert sessions, "the first lesson opened without a kernel"
                 assert sessions[0]["path"] == "lessons/00_start_here.ipynb"
+                page.wait_for_timeout(8000)  # JupyterLab would ask its news question a moment after start-up
+                assert "Jupyter news" not in page.locator("body").inner_text(), "JupyterLab asked about Jupyter news"
+                outside = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
+                assert not outside, f"the page asked for something off localhost: {outside[:5]}"
             finally:
                 browser.close()
     finally:
