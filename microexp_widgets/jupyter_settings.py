@@ -13,14 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-# Read by jupyter_server (and so by JupyterLab's server extension) from <prefix>/etc/jupyter.
-SERVER_CONFIG = Path("etc/jupyter/jupyter_server_config.d/microexp-widgets.json")
-SERVER_SETTINGS = {
-    "LabApp": {
-        "news_url": None,
-        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-        "extension_manager": "readonly",
-    }
+# Read by jupyter_server from <prefix>/etc/jupyter, and handed on to JupyterLab's server extension. (The
+# jupyter_server_config.d folder beside it is read only for enabling extensions, not for other settings.)
+SERVER_CONFIG = Path("etc/jupyter/jupyter_server_config.json")
+LAB_SERVER_SETTINGS = {
+    "news_url": None,
+    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+    "extension_manager": "readonly",
 }
 
 # The defaults JupyterLab's front end starts from (<prefix>/share/jupyter/lab/settings/overrides.json): the news
@@ -48,9 +47,9 @@ def _merge_json(path: Path, update) -> None:
 def write_quiet_settings(prefix: Path | str = sys.prefix) -> list[Path]:
     """Write the no-news, no-update-check settings into the environment at ``prefix``; return the files written."""
     prefix = Path(prefix)
-    server = prefix / SERVER_CONFIG
-    server.parent.mkdir(parents=True, exist_ok=True)
-    server.write_text(json.dumps(SERVER_SETTINGS, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    def quiet_lab_server(config: dict) -> None:
+        config.setdefault("LabApp", {}).update(LAB_SERVER_SETTINGS)
 
     def answer_news_no(overrides: dict) -> None:
         overrides.setdefault(NOTIFICATION_PLUGIN, {}).update(NOTIFICATION_SETTINGS)
@@ -58,9 +57,10 @@ def write_quiet_settings(prefix: Path | str = sys.prefix) -> list[Path]:
     def disable_announcements(page_config: dict) -> None:
         page_config.setdefault("disabledExtensions", {})[ANNOUNCEMENTS_PLUGIN] = True
 
-    _merge_json(prefix / LAB_OVERRIDES, answer_news_no)
-    _merge_json(prefix / PAGE_CONFIG, disable_announcements)
-    return [server, prefix / LAB_OVERRIDES, prefix / PAGE_CONFIG]
+    written = {SERVER_CONFIG: quiet_lab_server, LAB_OVERRIDES: answer_news_no, PAGE_CONFIG: disable_announcements}
+    for relative, change in written.items():
+        _merge_json(prefix / relative, change)
+    return [prefix / relative for relative in written]
 
 
 if __name__ == "__main__":  # python -m microexp_widgets.jupyter_settings, run by ./run and binder/postBuild

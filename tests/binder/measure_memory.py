@@ -139,8 +139,10 @@ def measure(workdir: Path, takes: int = TAKES) -> dict:
                 time.sleep(0.5)
         kernel = _api(base, token, "/api/kernels", "POST", {"name": "python3"})
         connection = runtime / f"kernel-{kernel['id']}.json"
-        for _ in range(60):
-            if connection.exists():
+        # Connect only once the server has heard from the kernel: on a busy machine a client that connects to a
+        # kernel still starting misses its first heartbeats and takes it for dead.
+        for _ in range(240):
+            if connection.exists() and _api(base, token, f"/api/kernels/{kernel['id']}")["execution_state"] == "idle":
                 break
             time.sleep(0.5)
         client = BlockingKernelClient(connection_file=str(connection))

@@ -5,8 +5,12 @@ starts, are its children) with a fresh Jupyter configuration folder, as a new le
 in real Chromium, runs it, and checks three things from the moment the page opens: no request of the page's leaves
 localhost, JupyterLab shows no "Jupyter news" question, and at the OS level no process made a DNS query or a
 connection off loopback. Without the settings that ``microexp_widgets.jupyter_settings`` writes into the
-environment, the news question appears (checked by hand on 2026-11-27: the toast "Would you like to get notified
-about official Jupyter news?" shows within seconds).
+environment this test fails (both checked by hand on 2026-11-27): without the front-end settings the toast "Would you
+like to get notified about official Jupyter news?" shows within seconds; without the server settings the news and
+update requests below make the server look up names and connect to port 443 off the machine.
+
+It also asks the server for news and for updates, as JupyterLab's front end does when a learner allows it: with
+the environment's settings the server answers from what it has, and strace sees no lookup.
 
 It also checks the working copy: the lessons open from a copy, and the tracked notebooks stay as they are.
 """
@@ -97,6 +101,8 @@ def test_run_lessons_opens_a_quiet_jupyterlab_on_a_working_copy(browser, tmp_pat
             page.screenshot(path=str(tmp_path / "lessons-start.png"))
         finally:
             context.close()
+        for endpoint in ("/lab/api/news", "/lab/api/update"):  # each would fetch from the internet if allowed
+            _get(f"{base}{endpoint}", token)
         _get(f"{base}/api/shutdown", token, method="POST")
         server.wait(timeout=60)
     finally:
