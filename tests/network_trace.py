@@ -55,8 +55,9 @@ def attempts_off_the_machine(log_text: str) -> list[str]:
     return offences
 
 
-def run_traced(command: list[str], log: Path, *, env: dict[str, str] | None = None, timeout: float = 300,
-               cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_traced(
+    command: list[str], log: Path, *, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run ``command`` to its end under strace; the trace goes to ``log``."""
     return subprocess.run(
         strace_command(log) + command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout

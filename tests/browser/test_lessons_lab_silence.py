@@ -26,7 +26,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from conftest import _free_port
 from network_trace import STRACE, STRACE_HINT, attempts_off_the_machine, strace_command
 
@@ -65,7 +64,8 @@ def test_run_lessons_opens_a_quiet_jupyterlab_on_a_working_copy(browser, tmp_pat
     base = f"http://127.0.0.1:{port}"
     trace = tmp_path / "strace.log"
     command = [str(REPO / "run"), "lessons", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
-               "--port-retries=0", f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]  # fmt: skip
+               "--port-retries=0", f"--IdentityProvider.token={token}",
+               "--LabApp.expose_app_in_browser=True"]  # fmt: skip
     log = tmp_path / "lessons.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(strace_command(trace) + command, env=env, stdout=out, stderr=subprocess.STDOUT)
