@@ -10,6 +10,7 @@ stimulus, never a learner.
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
@@ -35,6 +37,7 @@ MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500  # the micro-expression range the dri
 NOTHING = "nothing / not sure"
 BLANK = ""  # the target of a blank trial: the neutral face is "flashed", so nothing moves
 CALM_HOLD_MS = 2500
+ROOM_FOLDER = "room-drill"  # where a learner's optional anonymous export goes, next to the notebook
 _AU_LEVEL = 0.9  # a single-AU target is drawn strong: the drill tests seeing, not telling faint from absent
 _RESULT_COLUMNS = ["trial", "mode", "target", "moved", "exposure_ms", "measured_ms", "frame_ms", "on_time",
                    "noticed", "answer", "named"]  # fmt: skip
@@ -326,6 +329,28 @@ class FlashDrill(anywidget.AnyWidget):
         if self.results["noticed"].notna().sum() == 0:
             raise RuntimeError("Answer some flashes first: there is nothing to save yet.")
         return drill_results.save_anonymous(self.results, folder)
+
+    def share_button(self, folder: str | Path = ROOM_FOLDER) -> widgets.VBox:
+        """A button that saves the anonymous file for a facilitator's room view, only when the learner presses it."""
+        button = widgets.Button(
+            description="Save my drill answers anonymously", icon="share", layout=widgets.Layout(width="auto")
+        )
+        message = widgets.HTML()
+
+        def save(_) -> None:
+            try:
+                path = self.save_anonymous(folder)
+            except RuntimeError as error:
+                message.value = html.escape(str(error))
+                return
+            message.value = html.escape(
+                f"Saved {path.name} in the {path.parent.name} folder next to this notebook. It holds your answers "
+                "and timings only: no name, no date, no face. Download it from the file browser and give it to "
+                "your facilitator, or delete it."
+            )
+
+        button.on_click(save)
+        return widgets.VBox([button, message])
 
     # -- reactions to the browser ------------------------------------------------------------------
 

@@ -292,6 +292,19 @@ def test_anonymous_export_holds_answers_and_timing_only(tmp_path):
     assert path != drill.save_anonymous(tmp_path)  # a second export never overwrites the first
 
 
+def test_the_share_button_saves_only_when_pressed(tmp_path):
+    drill = _finished_drill(2, named_long=False)
+    box = drill.share_button(tmp_path / "room")
+    assert not (tmp_path / "room").exists()
+    button, message = box.children
+    button.click()
+    (saved,) = (tmp_path / "room").glob("drill-*.csv")
+    assert saved.name in message.value and "no name, no date, no face" in message.value
+    empty = FlashDrill().share_button(tmp_path / "other")
+    empty.children[0].click()
+    assert "nothing to save" in empty.children[1].value and not (tmp_path / "other").exists()
+
+
 def test_room_view_plots_before_and_after_from_three_files(tmp_path):
     paths = [_finished_drill(seed, named_long=seed != 2).save_anonymous(tmp_path) for seed in (1, 2, 3)]
     figure = drill_results.room_figure(paths)
