@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 import ipywidgets as widgets
 
-from . import store
+from . import memory, store
 
 #: Columns of the log, in export order.
 COLUMNS = ("time", "lesson", "kind", "summary", "values")
@@ -26,17 +26,21 @@ def add_entry(lesson: str, kind: str, summary: str, values: dict[str, Any] | Non
     summary : str
         One plain line the learner will read back later (may be the learner's own text).
     values : dict, optional
-        Numbers behind the summary (AU medians, hit rates); JSON-serialisable.
+        Numbers behind the summary (AU medians, hit rates); numpy numbers are stored as plain numbers.
+
+    Raises
+    ------
+    microexp_widgets.lessons.store.StoreError
+        When the entry cannot be saved (one plain sentence; nothing half-written).
     """
     entry = {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": store.now_iso(),
         "lesson": str(lesson),
         "kind": str(kind),
         "summary": str(summary),
         "values": dict(values or {}),
     }
-    store.update(lambda data: data["practice"].append(entry))
-    return entry
+    return store.append_practice(entry)
 
 
 def entries(kind: str | None = None) -> list[dict[str, Any]]:
@@ -45,20 +49,57 @@ def entries(kind: str | None = None) -> list[dict[str, Any]]:
     return [row for row in rows if kind is None or row.get("kind") == kind]
 
 
+def when(stamp: str, now: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """A stored UTC time in the learner's local time, in words: "today 14:05", "yesterday 09:30", "3 Nov 16:20".
+
+    Parameters
+    ----------
+    stamp : str
+        The stored ISO time; anything unreadable (a hand-edited file) is shown as it is.
+    now : datetime, optional
+        The moment to compare with (default: now).
+    zone : tzinfo, optional
+        The learner's time zone (default: this computer's).
+    """
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(zone)
+    today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"today {clock}"
+    if local.date() == today - timedelta(days=1):
+        return f"yesterday {clock}"
+    day = f"{local.day} {local.strftime('%b')}"
+    return f"{day} {clock}" if local.year == today.year else f"{day} {local.year} {clock}"
+
+
 def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
     """Render log entries as an HTML table; every learner-made string is escaped (FAULTS S1)."""
     if not rows:
         return "<p><i>Nothing in your practice log yet.</i></p>"
     shown = rows[-limit:]
+    nowrap = " style='white-space:nowrap'"
     body = "".join(
         "<tr>"
-        + "".join(f"<td>{html.escape(str(row.get(col, '')))}</td>" for col in ("time", "lesson", "kind", "summary"))
+        + f"<td{nowrap}>{html.escape(when(row.get('time', '')))}</td>"
+        + "".join(f"<td>{html.escape(str(row.get(col, '')))}</td>" for col in ("lesson", "kind", "summary"))
         + "</tr>"
         for row in shown
     )
     more = f"<p><i>Showing the last {limit} of {len(rows)}.</i></p>" if len(rows) > limit else ""
-    head = "".join(f"<th style='text-align:left'>{c}</th>" for c in ("time (UTC)", "lesson", "kind", "what"))
+    head = "".join(f"<th style='text-align:left'>{c}</th>" for c in ("when", "lesson", "kind", "what"))
     return f"{more}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_notice() -> str:
+    """The store's one-sentence notice about a file it could not read in full, as HTML ("" when there is none)."""
+    text = store.notice()
+    return f"<p style='color:#8a4b00'>{html.escape(text)}</p>" if text else ""
 
 
 class PracticeLog(widgets.VBox):
@@ -77,10 +118,18 @@ class PracticeLog(widgets.VBox):
         refresh.on_click(lambda _: self.refresh())
         super().__init__(children=[self._table, refresh], **kwargs)
         self.refresh()
+        memory.remember(self)
 
     def refresh(self) -> None:
         """Re-read the learner's file and redraw the table."""
-        self._table.value = render_rows(entries(self.kind))
+        try:
+            self._table.value = render_notice() + render_rows(entries(self.kind))
+        except store.StoreError as error:
+            self._table.value = f"<p>{html.escape(str(error))}</p>"
+
+    def clear(self) -> None:
+        """Show an empty log (used by "delete everything", also when it ran in another lesson)."""
+        self._table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"
 
     @staticmethod
     def add(lesson: str, kind: str, summary: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
