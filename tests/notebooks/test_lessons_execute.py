@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -85,5 +84,6 @@ def test_lesson_runs_headless(path, tmp_path, monkeypatch, record_property):
     text = _output_text(nb)
     if path.stem == "00_start_here":
         assert "Face found in" in text and "Face found in 0 of" not in text
-    if path.stem in ("04_nudging_your_own", "06_putting_it_together"):
-        assert os.path.exists(tmp_path / "learner-data" / "learner.json"), "takes should reach the practice log"
+    if path.stem == "04_nudging_your_own":
+        # A sample clip is never the learner's take (test_lesson_flows.py checks the practice log stays empty).
+        assert "To compare, record one take of your own" in text
