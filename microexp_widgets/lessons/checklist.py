@@ -110,9 +110,7 @@ def review(timeline, steps_done: Sequence[bool] = (True, True, True), origin: st
 
 def own_takes(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The learner's own takes in the practice log (sample clips are never counted, even in an old log)."""
-    return [
-        e for e in entries if e.get("kind") in _TAKE_KINDS and (e.get("values") or {}).get("origin") != SAMPLE
-    ]
+    return [e for e in entries if e.get("kind") in _TAKE_KINDS and (e.get("values") or {}).get("origin") != SAMPLE]
 
 
 def summary_card(entries: Sequence[dict[str, Any]]) -> str:
