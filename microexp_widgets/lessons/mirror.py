@@ -164,10 +164,12 @@ def render_check(result: TakeCheck, origin: str = "camera") -> str:
     whose = "the sample clip (not you)" if origin == SAMPLE else "your take"
     if result.problem:
         return f"<p>{html.escape(result.problem)}</p>"
+    pad = "padding:0.1em 0.7em"
     rows = "".join(
-        f"<tr><td>{c.au} {html.escape(c.movement)}</td>"
-        f"<td style='text-align:right'>{c.value:.2f}</td><td>{c.low:.2f} to {c.high:.2f}</td>"
-        f"<td>{html.escape(c.message)}</td></tr>"
+        f"<tr><td style='{pad}'>{c.au} {html.escape(c.movement)}</td>"
+        f"<td style='text-align:right;{pad}'>{c.value:.2f}</td>"
+        f"<td style='{pad};white-space:nowrap'>{c.low:.2f} to {c.high:.2f}</td>"
+        f"<td style='{pad}'>{html.escape(c.message)}</td></tr>"
         for c in result.checks
     )
     sample_note = (
@@ -180,8 +182,10 @@ def render_check(result: TakeCheck, origin: str = "camera") -> str:
         f"<p><b>What moved in {whose}</b> (face found in {result.face_share:.0%} of frames; medians over the take, "
         "0 = still, 1 = the most this model registers).</p>"
         f"{sample_note}"
-        "<table><thead><tr><th style='text-align:left'>movement</th><th>how much</th><th>half-smile range</th>"
-        f"<th style='text-align:left'>what moved, and what to try next</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<table><thead><tr><th style='text-align:left;{pad}'>movement</th><th style='{pad}'>how much</th>"
+        f"<th style='{pad}'>half-smile range</th>"
+        f"<th style='text-align:left;{pad}'>what moved, and what to try next</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
         f"<p><small>{html.escape(AU06_NOTE)}</small></p>"
     )
 
@@ -203,6 +207,7 @@ def describe(result: TakeCheck) -> str:
     return ", ".join(f"{c.movement} {c.value:.2f}" for c in result.checks if c.measured) or "nothing measured"
 
 
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 _INTRO = (
     "<p><b>Noticing, not testing.</b> A take shows what moved and how much; there is no right face "
     "to make. This lesson asks for {asked} takes at most: one before the pacer, one after. "
@@ -250,9 +255,12 @@ class MirrorPractice(widgets.VBox):
         )
         self._feedback = widgets.HTML("<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>")
         self._comparison = widgets.HTML(self._render_comparison())
-        self._stop_button = widgets.Button(description="Stop practising", icon="hand-paper-o")
+        fit = widgets.Layout(width="auto")
+        self._stop_button = widgets.Button(description="Stop practising", icon="hand-paper-o", layout=fit)
         self._stop_button.on_click(lambda _: self.stop())
-        self._resume_button = widgets.Button(description="Carry on practising", icon="play")
+        self._resume_button = widgets.Button(
+            description="Carry on practising", icon="play", layout=widgets.Layout(width="auto")
+        )
         self._resume_button.on_click(lambda _: self.resume())
         self._resume_button.layout.display = "none"
         if recorder is None:
@@ -265,7 +273,7 @@ class MirrorPractice(widgets.VBox):
             recorder.on_timeline(lambda timeline, *_: self.add_take(timeline))
         super().__init__(
             children=[
-                widgets.HTML(_INTRO.format(asked=takes_asked)),
+                widgets.HTML(_INTRO.format(asked=_NUMBER_WORDS.get(takes_asked, str(takes_asked)))),
                 self._phase,
                 recorder,
                 self._feedback,
@@ -329,7 +337,8 @@ class MirrorPractice(widgets.VBox):
 
     def _next_step(self, taken_phase: str) -> str:
         if len(self.takes) >= self.takes_asked:
-            text = f"That makes the {self.takes_asked} takes this lesson asks for: you can stop here."
+            asked = _NUMBER_WORDS.get(self.takes_asked, str(self.takes_asked))
+            text = f"That makes the {asked} takes this lesson asks for: you can stop here."
         elif taken_phase == "before":
             text = "Next: the breathing pacer below, then one take after it."
         else:
@@ -371,6 +380,7 @@ class MirrorPractice(widgets.VBox):
         self._phase.layout.display = "none"
         self._stop_button.layout.display = "none"
         self._resume_button.layout.display = None
+        self._comparison.layout.display = "none"
         self._feedback.value = (
             "<p><b>Stopped.</b> The camera is off and nothing more is asked of you here. The pacer and the "
             "reframe below need no camera.</p>"
@@ -379,7 +389,7 @@ class MirrorPractice(widgets.VBox):
     def resume(self) -> None:
         """Show the recorder again after :meth:`stop`."""
         self.stopped = False
-        for part in (self.recorder, self._phase, self._stop_button):
+        for part in (self.recorder, self._phase, self._stop_button, self._comparison):
             part.layout.display = None
         self._resume_button.layout.display = "none"
         self._feedback.value = "<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>"
