@@ -142,3 +142,20 @@ def test_feedback_never_says_feelings_are_unreadable_from_faces():
         for spec in specs:
             for choice in spec.choices:
                 assert "not on the face" not in choice.feedback, spec.key
+
+
+def test_the_micro_cut_off_in_the_questions_is_the_spotters():
+    from microexp_widgets.spotting import MICRO_MAX_MS
+
+    assert f"{MICRO_MAX_MS:.0f} ms or less" in _right(_spec("02.limits")).text
+    assert f"{MICRO_MAX_MS:.0f} ms cut-off" in _right(_spec("02.facts")).text
+    assert f"under the {MICRO_MAX_MS:.0f} ms cut-off, so it counts as micro" in _spec("01.duration").numeric.right
+
+
+def test_quiz_06_orders_the_steps_as_the_checklist_does():
+    from microexp_widgets.lessons.checklist import STEPS
+
+    right = _right(_spec("06.order")).text.lower()
+    positions = [right.index(word) for word in ("exhale", "soft eyes", "curious")]
+    assert positions == sorted(positions)
+    assert [s.lower()[:6] for s in STEPS] == ["exhale", "soft e", "quick "]
