@@ -78,8 +78,7 @@ def _clear(obj) -> bool:
     for method in ("clear", "clear_timeline"):  # Recorder.clear, AUFace.clear_timeline, lesson widgets
         clear = getattr(obj, method, None)
         if callable(clear):
-            clear()
-            return True
+            return clear() is not False  # False: it showed nothing of the learner's, so it is not counted
     if hasattr(obj, "timeline"):
         try:
             obj.timeline = None

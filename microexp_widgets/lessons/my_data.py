@@ -258,9 +258,13 @@ class MyData(widgets.VBox):
         self._settle(result.message())
         return result
 
-    def clear(self) -> None:
-        """Drop any message naming the learner's files (used when "delete everything" ran in another lesson)."""
-        self._settle("Your data was deleted from another lesson.")
+    def clear(self) -> bool:
+        """Drop any message naming the learner's files (used when "delete everything" ran in another lesson).
+
+        Returns False: the panel held none of the learner's data, so a delete does not count it as cleared.
+        """
+        self._settle("Your data was deleted.")
+        return False
 
     def _settle(self, text: str) -> None:
         self._confirm.layout.display = self._cancel.layout.display = "none"

@@ -6,7 +6,9 @@ import html
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from . import memory, store
 
@@ -49,6 +51,40 @@ def entries(kind: str | None = None) -> list[dict[str, Any]]:
     return [row for row in rows if kind is None or row.get("kind") == kind]
 
 
+_learner_zone: tzinfo | None = None
+
+
+def learner_zone() -> tzinfo | None:
+    """The learner's time zone as their browser reported it, or ``None`` (then this computer's is used)."""
+    return _learner_zone
+
+
+def set_learner_zone(name: str) -> bool:
+    """Use the IANA time zone ``name`` (from the browser) for times shown to the learner; False if unknown."""
+    global _learner_zone
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        _learner_zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class BrowserZone(anywidget.AnyWidget):
+    """Shows nothing; tells the kernel the learner's time zone, since on a hub or Binder the kernel's clock is UTC."""
+
+    _esm = """
+    export default {
+      render({ model }) {
+        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone && model.get("zone") !== zone) { model.set("zone", zone); model.save_changes(); }
+      }
+    };
+    """
+    zone = traitlets.Unicode("", help="IANA time zone name reported by the browser ('' until shown).").tag(sync=True)
+
+
 def when(stamp: str, now: datetime | None = None, zone: tzinfo | None = None) -> str:
     """A stored UTC time in the learner's local time, in words: "today 14:05", "yesterday 09:30", "3 Nov 16:20".
 
@@ -59,8 +95,9 @@ def when(stamp: str, now: datetime | None = None, zone: tzinfo | None = None) ->
     now : datetime, optional
         The moment to compare with (default: now).
     zone : tzinfo, optional
-        The learner's time zone (default: this computer's).
+        The learner's time zone (default: the browser's, once a log has been shown, else this computer's).
     """
+    zone = zone or _learner_zone
     try:
         moment = datetime.fromisoformat(stamp)
     except (TypeError, ValueError):
@@ -116,9 +153,15 @@ class PracticeLog(widgets.VBox):
         self._table = widgets.HTML()
         refresh = widgets.Button(description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"))
         refresh.on_click(lambda _: self.refresh())
-        super().__init__(children=[self._table, refresh], **kwargs)
+        self._zone = BrowserZone(layout=widgets.Layout(display="none"))
+        self._zone.observe(self._on_zone, "zone")
+        super().__init__(children=[self._table, refresh, self._zone], **kwargs)
         self.refresh()
         memory.remember(self)
+
+    def _on_zone(self, change: dict) -> None:
+        if set_learner_zone(change["new"]):
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the learner's file and redraw the table."""

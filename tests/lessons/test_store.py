@@ -435,6 +435,18 @@ def test_log_times_are_local_and_in_words():
     assert "white-space:nowrap" in table and "+00:00" not in table
 
 
+def test_log_times_follow_the_zone_the_browser_reports(monkeypatch):
+    monkeypatch.setattr(practice_log, "_learner_zone", None)
+    practice_log.add_entry("04", "reflection", "late evening", {})
+    stamp = practice_log.entries()[0]["time"]
+    log = PracticeLog()
+    log._zone.set_state({"zone": "Pacific/Kiritimati"})  # UTC+14: what the page reports there
+    local = datetime.fromisoformat(stamp).astimezone(timezone(timedelta(hours=14))).strftime("%H:%M")
+    assert f"{local}</td>" in log._table.value
+    log._zone.set_state({"zone": "Not/AZone"})  # an odd browser: keep the last good zone, never raise
+    assert f"{local}</td>" in log._table.value
+
+
 def test_widgets_are_plain_ipywidgets_objects():
     # MyData stays a VBox, so lessons can lay it out like any other widget.
     assert isinstance(MyData(), widgets.VBox)
