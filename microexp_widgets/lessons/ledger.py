@@ -194,7 +194,7 @@ class ImpressionLedger(widgets.VBox):
                 self._fade,
                 fade_help,
                 self._table,
-                reset,
+                widgets.HBox([reset]),  # a box of its own keeps the button its natural width
             ],
             **kwargs,
         )
