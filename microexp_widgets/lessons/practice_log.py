@@ -135,7 +135,10 @@ def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
 
 def render_notice() -> str:
     """The store's one-sentence notice about a file it could not read in full, as HTML ("" when there is none)."""
-    text = store.notice()
+    try:
+        text = store.notice()
+    except store.StoreError:
+        return ""  # the widget that shows this reports the failure itself
     return f"<p style='color:#8a4b00'>{html.escape(text)}</p>" if text else ""
 
 

@@ -239,7 +239,15 @@ def _move_aside(path: Path, reason: str) -> Path | None:
             continue
         except FileNotFoundError:
             return None
-        path.unlink(missing_ok=True)
+        except OSError:  # a filesystem without hard links (some network and FUSE mounts): a checked rename
+            if target.exists():
+                continue
+            try:
+                os.rename(path, target)
+            except FileNotFoundError:
+                return None
+        else:
+            path.unlink(missing_ok=True)
         os.chmod(target, 0o600)
         return target
 

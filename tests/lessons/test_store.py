@@ -163,6 +163,20 @@ def test_L2_garbage_in_the_store_is_kept_as_a_backup_and_never_overwritten(learn
     assert any(p.read_bytes().startswith(b"second broken") for p in second)
 
 
+def test_L2_backups_are_not_overwritten_where_hard_links_are_missing(learner_folder, monkeypatch):
+    def no_links(*_args):
+        raise PermissionError(1, "Operation not permitted")  # what some network and FUSE mounts answer
+
+    monkeypatch.setattr(os, "link", no_links)
+    learner_folder.mkdir()
+    path = learner_folder / store.STORE_NAME
+    for content in (b"first broken" * 50, b"second broken" * 50):
+        path.write_bytes(content)
+        assert store.load()["practice"] == []
+    kept = sorted(p.read_bytes()[:13] for p in _backups(learner_folder))
+    assert kept == [b"first brokenf", b"second broken"]
+
+
 def test_L2_json_of_another_shape_keeps_its_readable_entries(learner_folder):
     learner_folder.mkdir()
     good = {"time": "2026-11-26T10:00:00+00:00", "lesson": "04", "kind": "mirror take", "summary": "good one"}
