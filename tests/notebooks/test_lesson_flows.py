@@ -7,6 +7,7 @@ be ticked for the learner, and no comparison may be made across people.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,12 @@ import pytest
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 NOTEBOOKS = sorted(LESSONS_DIR.glob("*.ipynb"))
 CELL_TIMEOUT_S = 240
+PACKAGE = Path(__file__).resolve().parents[2] / "microexp_widgets" / "lessons"
+
+# A rank or a pass/fail count of the learner's face, in any wording seen before: "Best: 3 of 5 in the target band".
+RANKS = re.compile(
+    r"\bbest\b|target band|in the band|\d+ of \d+ (measured )?movements|\bpass(ed)?\b.{0,20}\bfail", re.I
+)
 
 # Run after the lesson's own cells, in its kernel: the state a learner who only pressed Run All finds.
 AFTER_RUN_ALL = {
@@ -60,3 +67,15 @@ def test_run_all_twice_adds_nothing_to_the_practice_log(path, tmp_path, monkeypa
     from microexp_widgets.lessons import practice_log
 
     assert practice_log.entries() == []
+
+
+def test_lessons_04_and_06_rank_no_face():
+    """No "Best", no "3 of 5 in the target band", no pass/fail count: in the lessons or in the widgets they use."""
+    texts = {
+        path.name: "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+        for path in (LESSONS_DIR / "04_nudging_your_own.ipynb", LESSONS_DIR / "06_putting_it_together.ipynb")
+    }
+    texts.update({name: (PACKAGE / name).read_text() for name in ("mirror.py", "checklist.py")})
+    for name, text in texts.items():
+        found = RANKS.search(text)
+        assert found is None, f"{name}: {text[max(0, found.start() - 60) : found.end() + 60]!r}"
