@@ -237,3 +237,8 @@ def watch_store() -> None:
     _watch.check()
     _watch_thread = threading.Thread(target=_poll, name="microexp-store-watch", daemon=True)
     _watch_thread.start()
+
+
+# A lesson imports this module in its first cell (through any lesson widget), before it records anything: watching
+# from then on lets a delete elsewhere reach a recorder even in a lesson whose own data widgets were not run yet.
+watch_store()
