@@ -41,3 +41,14 @@ def test_only_a_sample_clip_is_captioned_as_not_you():
     assert _is_sample(SimpleNamespace(source="single_face.mp4"))
     assert not _is_sample(SimpleNamespace(source="take.webm"))
     assert not _is_sample(SimpleNamespace(source=None))
+
+
+def test_a_movement_cut_off_by_the_clip_is_not_called_micro_or_macro(study):
+    times = study.timeline.frame["time_s"]
+    for event in study.timeline.events:
+        label = study._label(event)
+        if event.onset_s <= times.iloc[0] or event.offset_s >= times.iloc[-1]:
+            assert label.startswith("cut off"), event
+        else:
+            assert label == event.kind
+    assert any(study._label(e).startswith("cut off") for e in study.timeline.events) or not study.timeline.events
