@@ -321,8 +321,16 @@ class FlashDrill(anywidget.AnyWidget):
         return drill_results.rates(self.results)
 
     def plot(self) -> go.Figure:
-        """Noticing and naming against exposure time, with 95 % Wilson intervals."""
-        return drill_results.rate_figure(self.rates(), title="Your noticing and naming against exposure time")
+        """Noticing and naming against exposure time, with 95 % Wilson intervals.
+
+        When the drill has tests, only they are drawn: the few practice flashes per exposure would add
+        lines with intervals too wide to read.
+        """
+        table = self.rates()
+        tests = table[table["mode"] != "practice"]
+        return drill_results.rate_figure(
+            tests if len(tests) else table, title="Your noticing and naming against exposure time"
+        )
 
     def save_anonymous(self, folder: str | Path = ".") -> Path:
         """Write your answers as an anonymous file (no name, no date, no face) for a room view; return its path."""

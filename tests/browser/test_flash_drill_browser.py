@@ -20,12 +20,12 @@ drill
 """
 
 
-def _screenshot(page, name: str) -> None:
-    """Save a 1280x720 picture of the drill when MICROEXP_SCREENSHOTS names a folder (to look at, not to assert)."""
+def _screenshot(page, name: str, target: str = ".microexp-flash", nth: int = 0) -> None:
+    """Save a 1280x720 picture when MICROEXP_SCREENSHOTS names a folder (to look at, not to assert)."""
     folder = os.environ.get("MICROEXP_SCREENSHOTS")
     if folder:
         page.set_viewport_size({"width": 1280, "height": 720})
-        page.locator(".microexp-flash").scroll_into_view_if_needed()
+        page.locator(target).nth(nth).scroll_into_view_if_needed()
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
@@ -86,3 +86,41 @@ def test_closing_the_view_mid_flash_cancels_its_animation_frames(notebook):
     page.locator(".microexp-flash").wait_for(state="detached", timeout=5_000)
     page.wait_for_timeout(2_500)  # longer than the hold plus the longest exposure
     assert nb.execute("print(drill.status, len(drill.results))").split() == ["ready", "0"]
+
+
+PLOT_SETUP = """
+import tempfile
+import microexp_widgets as mw
+from microexp_widgets.widgets.drill_results import room_figure
+
+def answered_drill(seed, practised):
+    drill = mw.FlashDrill(targets=["AU04", "AU12", "AU01+AU02"], seed=seed,
+                          trials_per_exposure={"pre-test": 8, "practice": 1, "post-test": 8})
+    drill.start()
+    while drill.status != "finished":
+        trial = drill.trials[drill.trial_index]
+        drill.set_state({"flash_report": {"trial": drill.trial_index, "measured_ms": trial.exposure_ms,
+                                          "frame_ms": 16.7}})
+        long_enough = trial.exposure_ms >= (40 if practised and trial.mode == "post-test" else 200)
+        knows = trial.moved and long_enough and (trial.index + seed) % 3 != 0
+        noticed = trial.moved and (trial.exposure_ms > 40 or trial.index % 4 != 0)
+        drill.answer(noticed, trial.target if knows else "nothing / not sure")
+    return drill
+
+drill = answered_drill(1, practised=True)
+folder = tempfile.mkdtemp()
+files = [answered_drill(seed, practised=seed % 2 == 1).save_anonymous(folder) for seed in (1, 2, 3)]
+"""
+
+
+def test_the_learners_plot_and_the_room_view_draw_both_curves(notebook):
+    nb = notebook([PLOT_SETUP, "drill.plot()", "room_figure(files)"])
+    nb.run_all(timeout_s=180)
+    page = nb.page
+    plots = page.locator(".js-plotly-plot")
+    plots.nth(1).wait_for(timeout=60_000)
+    learner, room = plots.nth(0).inner_text(), plots.nth(1).inner_text()
+    assert "noticing (pre-test)" in learner and "naming (post-test)" in learner
+    assert "3 learners" in room and "naming (pre-test)" in room
+    _screenshot(page, "flash_drill_plot", ".js-plotly-plot", 0)
+    _screenshot(page, "flash_drill_room", ".js-plotly-plot", 1)

@@ -281,6 +281,14 @@ def _finished_drill(seed: int, named_long: bool) -> FlashDrill:
     return drill
 
 
+def test_the_learners_plot_leaves_out_practice_when_there_are_tests():
+    drill = _finished_drill(3, named_long=True)
+    assert set(drill.rates()["mode"]) == {"pre-test", "practice", "post-test"}
+    assert [t.name for t in drill.plot().data] == [
+        "noticing (pre-test)", "naming (pre-test)", "noticing (post-test)", "naming (post-test)"
+    ]  # fmt: skip
+
+
 def test_anonymous_export_holds_answers_and_timing_only(tmp_path):
     drill = _finished_drill(1, named_long=True)
     path = drill.save_anonymous(tmp_path)
