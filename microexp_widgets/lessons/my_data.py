@@ -137,7 +137,8 @@ class Deleted:
             held.append(f"dropped {self.timelines} take(s) held in memory")
         if self.names:
             held.append(f"removed the variable(s) {', '.join(self.names)}")
-        here = f" In this notebook it {' and '.join(held)}." if held else " This notebook held no takes of yours."
+        done = f"{', '.join(held[:-1])} and {held[-1]}" if len(held) > 1 else "".join(held)
+        here = f" In this notebook it {done}." if held else " This notebook held no takes of yours."
         return f"{disk}{here} Other lessons you have open clear their own widgets and takes within a few seconds."
 
 

@@ -120,16 +120,19 @@ def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
     if not rows:
         return "<p><i>Nothing in your practice log yet.</i></p>"
     shown = rows[-limit:]
-    nowrap = " style='white-space:nowrap'"
+    pad = "padding:2px 1.2em 2px 0;vertical-align:top"
+    nowrap = f" style='white-space:nowrap;{pad}'"
     body = "".join(
         "<tr>"
         + f"<td{nowrap}>{html.escape(when(row.get('time', '')))}</td>"
-        + "".join(f"<td>{html.escape(str(row.get(col, '')))}</td>" for col in ("lesson", "kind", "summary"))
+        + "".join(
+            f"<td style='{pad}'>{html.escape(str(row.get(col, '')))}</td>" for col in ("lesson", "kind", "summary")
+        )
         + "</tr>"
         for row in shown
     )
     more = f"<p><i>Showing the last {limit} of {len(rows)}.</i></p>" if len(rows) > limit else ""
-    head = "".join(f"<th style='text-align:left'>{c}</th>" for c in ("when", "lesson", "kind", "what"))
+    head = "".join(f"<th style='text-align:left;{pad}'>{c}</th>" for c in ("when", "lesson", "kind", "what"))
     return f"{more}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

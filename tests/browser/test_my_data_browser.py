@@ -97,3 +97,26 @@ def test_L4_delete_in_one_lesson_clears_the_practice_log_open_in_another(noteboo
     )
     assert state.strip() == "False"
     assert not (folder / "learner.sqlite").exists()
+
+
+def test_lesson_07_reflection_shows_in_the_log_in_local_words_on_one_line(notebook, tmp_path):
+    import nbformat
+
+    lesson = Path(__file__).resolve().parents[2] / "lessons" / "07_big_picture.ipynb"
+    cells = [c.source for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+    nb = notebook([_set_data(tmp_path / "learner"), *cells], name="lesson_07_data")
+    nb.run_all(timeout_s=120)
+    page = nb.page
+    page.locator(".jp-OutputArea textarea").first.fill("Breathe out before the meeting, " + SECRET)
+    _button(page, "Save to my practice log").first.click()
+    page.get_by_text("Saved:").first.wait_for(timeout=30_000)
+    _button(page, "Refresh").first.click()
+    cell = page.locator(".jp-OutputArea td").filter(has_text=re.compile(r"^today \d\d:\d\d$")).first
+    cell.wait_for(timeout=30_000)
+    cell.evaluate("el => el.scrollIntoView({block: 'center'})")
+    _shot(page, "lesson_07_log")
+    lines = cell.evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert lines == 1
