@@ -20,6 +20,7 @@ import json
 import math
 import os
 import sqlite3
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -313,6 +314,8 @@ def _writing() -> Iterator[sqlite3.Connection]:
     with _thread_lock:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if "MICROEXP_DATA" not in os.environ and stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
+                os.chmod(path.parent, 0o700)  # our own folder, perhaps made more open by an earlier version
         except OSError as error:
             raise _fail("saved", error) from error
         _recover_if_unreadable(path)

@@ -101,6 +101,18 @@ def test_L1_the_store_uses_the_rollback_journal_and_is_private(learner_folder):
     assert stat.S_IMODE(learner_folder.stat().st_mode) == 0o700
 
 
+def test_L1_the_default_folder_is_closed_to_other_users_even_if_an_old_version_opened_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("MICROEXP_DATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    folder = tmp_path / "share" / "microexp-widgets"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    assert store.data_dir() == folder
+    practice_log.add_entry("04", "reflection", "mine", {})
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / store.STORE_NAME).stat().st_mode) == 0o600
+
+
 def test_L1_reading_never_creates_a_file(learner_folder):
     assert store.load() == {"format": 1, "progress": {}, "quiz": {}, "practice": []}
     assert PracticeLog().entries() == [] and progress.completed() == {}
