@@ -154,8 +154,8 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     "04_nudging_your_own": (
         QuestionSpec(
             "04.weak",
-            "During the practice you smiled, yet the cheek-raise reading (AU06) stayed near zero. "
-            "What is the best way to read that?",
+            "You smiled broadly during a take, yet the cheek-raise line (AU06) in your timeline stayed near "
+            "zero. What is the best way to read that?",
             "single",
             (
                 C(
@@ -172,7 +172,7 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                     "Notice what you feel in your face instead of chasing that number.",
                 ),
                 C(
-                    "Push the cheeks up harder until the number rises.",
+                    "Push the cheeks up harder until the line rises.",
                     False,
                     "No: the practice is about noticing, not chasing a number, and this number hardly moves "
                     "with this model.",
