@@ -24,12 +24,16 @@ def _sample_file_names() -> set[str]:
 
 
 def is_sample(timeline) -> bool:
-    """True when the timeline was made from one of the sample clips."""
+    """True when the timeline was made from one of the sample clips.
+
+    A timeline that says so itself (a boolean ``is_sample``, or a ``source`` like ``"sample:pexels"``) is believed;
+    otherwise its ``source``, the clip's file name, is compared with the sample clips' file names.
+    """
     marker = getattr(timeline, "is_sample", None)
     if isinstance(marker, bool):
         return marker
     source = str(getattr(timeline, "source", "") or "")
-    return source.startswith("sample") or source in _sample_file_names()
+    return source.startswith("sample:") or source in _sample_file_names()
 
 
 class TakeRoute:

@@ -87,3 +87,13 @@ def test_summary_card_counts_only_own_takes_and_ranks_nothing():
     assert "2 take(s) of your own" in card and "0.20 in your first take, 0.35 in your latest" in card
     assert "0.90" not in card and "latest words" in card
     assert not SCORES.search(re.sub(r"<[^>]+>", " ", card))
+
+
+def test_whose_take_it_is():
+    from microexp_widgets.lessons.take_origin import is_sample
+
+    assert is_sample(SimpleNamespace(source="single_face.mp4"))
+    assert is_sample(SimpleNamespace(source="sample:pexels"))
+    assert is_sample(SimpleNamespace(source="recording", is_sample=True))
+    assert not is_sample(SimpleNamespace(source="recording"))
+    assert not is_sample(SimpleNamespace(source="sample_of_me.mp4"))
