@@ -201,3 +201,11 @@ def test_lessons_04_and_06_rank_no_take():
         found = ranking.findall(_lesson_text(stem))
         assert not found, (stem, found)
     assert ranking.search("Best take: 3 of 5 in the target band")  # the pattern does catch a ranking
+
+
+def test_the_guides_mirror_key_matches_the_practice_bands():
+    from microexp_widgets.lessons.mirror import TARGET_BANDS
+
+    guide = " ".join(_guide_text().split())
+    assert "Cheek raise (AU06) is left out" in guide
+    assert "AU06" not in {band.au for band in TARGET_BANDS}
