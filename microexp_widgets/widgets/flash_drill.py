@@ -199,9 +199,7 @@ class FlashDrill(anywidget.AnyWidget):
     mode = traitlets.Unicode("", help="Part of the drill the current trial belongs to.").tag(sync=True)
     exposure_ms = traitlets.Int(0, help="Requested exposure of the current trial in milliseconds.").tag(sync=True)
     hold_ms = traitlets.Int(800, help="Neutral face time before each flash in milliseconds.").tag(sync=True)
-    choices = traitlets.List(traitlets.Unicode(), help="Answer buttons for 'which movement?', in order.").tag(
-        sync=True
-    )
+    choices = traitlets.List(traitlets.Unicode(), help="Answer buttons for 'which movement?', in order.").tag(sync=True)
     note = traitlets.Unicode(PHOTOSENSITIVITY_NOTE, help="The photosensitivity note shown before any flash.").tag(
         sync=True
     )
@@ -211,9 +209,7 @@ class FlashDrill(anywidget.AnyWidget):
         help="'intro' (the note, before any flash), 'ready' (waiting for Show), 'answer' (flash done, waiting "
         "for both answers), 'finished' or 'skipped'.",
     ).tag(sync=True)
-    pace = traitlets.Enum(("standard", "calm"), "standard", help="'calm' holds the neutral face longer.").tag(
-        sync=True
-    )
+    pace = traitlets.Enum(("standard", "calm"), "standard", help="'calm' holds the neutral face longer.").tag(sync=True)
     feedback = traitlets.Unicode("", help="Plain text shown under the face after an answer.").tag(sync=True)
     reveal_svg = traitlets.Unicode("", help="In practice: the face that was flashed, shown with the feedback.").tag(
         sync=True

@@ -42,6 +42,8 @@ def _is_sample(timeline) -> bool:
     from ..assets import SAMPLES
 
     return Path(str(timeline.source or "")).name in {asset.filename for asset in SAMPLES.values()}
+
+
 _STYLE = (
     "<style>.microexp-events select, .microexp-events .widget-html-content pre "
     "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}</style>"
