@@ -100,7 +100,7 @@ def test_M3_altered_model_is_refused_with_exit_3(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------------
-# Edges of input and output (issue 11): exit 2 and one plain line that names the right file
+# Edges of input and output: exit 2 and one plain line that names the right file
 
 
 def _without_file_permission_override() -> None:
