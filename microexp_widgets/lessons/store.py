@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import math
 import os
 import sqlite3
 import stat
@@ -30,18 +29,35 @@ from typing import Any
 
 import platformdirs
 
-from ..errors import MicroexpError
+from ._backups import BACKUP_PREFIX, move_aside, write_backup
+from ._records import StoreError, dump, empty, parse, plain, salvage_json, valid_entry, valid_progress, valid_quiz
+
+__all__ = [
+    "STORE_NAME",
+    "LEGACY_NAME",
+    "BACKUP_PREFIX",
+    "StoreError",
+    "data_dir",
+    "store_path",
+    "now_iso",
+    "plain",
+    "load",
+    "update",
+    "save",
+    "append_practice",
+    "notice",
+    "identity",
+    "store_files",
+    "delete_everything",
+]
 
 #: Name of the one file that holds everything the lessons remember about a learner.
 STORE_NAME = "learner.sqlite"
 #: The JSON file of earlier versions; imported once, then kept as a backup.
 LEGACY_NAME = "learner.json"
-#: Backups of unreadable files and set-aside entries start with this.
-BACKUP_PREFIX = "learner-backup-"
 #: SQLite's own side files next to the store (the journal exists only while a write is under way).
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 JOURNAL_MODE = "delete"
-_FORMAT = 1
 _SCHEMA_VERSION = 2
 _TABLES = {
     "meta": ["key", "value"],
@@ -58,10 +74,6 @@ _SCHEMA = (
 _BUSY_TIMEOUT_S = 30.0
 # Threads of one kernel (a widget callback and the store watcher) take turns; processes are kept apart by SQLite's lock.
 _thread_lock = threading.RLock()
-
-
-class StoreError(MicroexpError):
-    """The learner's data could not be saved; the message is one plain sentence and nothing was half-written."""
 
 
 def data_dir() -> Path:
@@ -81,99 +93,24 @@ def store_path() -> Path:
     return data_dir() / STORE_NAME
 
 
-def _empty() -> dict[str, Any]:
-    return {"format": _FORMAT, "progress": {}, "quiz": {}, "practice": []}
-
-
 def now_iso() -> str:
     """The current time as stored in the learner's file (UTC, ISO 8601, seconds)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-# ----------------------------------------------------------------------------------------------------
-# Plain values: what may go into the file
-
-
-def plain(value: Any) -> Any:
-    """Return ``value`` as plain JSON data: numpy numbers become Python numbers, NaN becomes ``None``.
-
-    Raises
-    ------
-    StoreError
-        For a value that has no plain form (an object, a function); nothing is saved then.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    item = getattr(value, "item", None)  # numpy scalars and 0-d arrays
-    tolist = getattr(value, "tolist", None)  # numpy arrays
-    if callable(tolist) and getattr(value, "ndim", 0):
-        return plain(tolist())
-    if callable(item):
-        return plain(item())
-    raise StoreError(f"A {type(value).__name__} value cannot be kept in your practice log, so nothing was saved.")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(plain(value), ensure_ascii=False, allow_nan=False)
-
-
-# ----------------------------------------------------------------------------------------------------
-# Reading rows, and telling readable rows from the rest
-
-
-def _valid_entry(entry: Any) -> bool:
-    return (
-        isinstance(entry, dict)
-        and all(isinstance(entry.get(k), str) for k in ("time", "lesson", "kind", "summary"))
-        and isinstance(entry.get("values", {}), dict)
-    )
-
-
-def _valid_progress(record: Any) -> bool:
-    return isinstance(record, dict) and isinstance(record.get("done_at", ""), str)
-
-
-def _valid_quiz(record: Any) -> bool:
-    return (
-        isinstance(record, dict)
-        and type(record.get("attempts", 0)) is int
-        and isinstance(record.get("correct", False), bool)
-    )
-
-
-def _parse(text: Any, valid: Callable[[Any], bool]) -> Any:
-    try:
-        value = json.loads(text)
-    except (TypeError, ValueError):
-        return None
-    if not valid(value):
-        return None
-    if valid is _valid_entry:
-        value.setdefault("values", {})
-    return value
-
-
 def _read_rows(db: sqlite3.Connection) -> tuple[dict[str, Any], list[int], list[tuple[str, Any, Any]]]:
     """Return (data, practice row ids, bad rows as (table, key, raw text))."""
-    data, ids, bad = _empty(), [], []
+    data, ids, bad = empty(), [], []
     for rowid, text in db.execute("SELECT id, entry FROM practice ORDER BY id"):
-        entry = _parse(text, _valid_entry)
+        entry = parse(text, valid_entry)
         if entry is None:
             bad.append(("practice", rowid, text))
         else:
             data["practice"].append(entry)
             ids.append(rowid)
-    for table, valid in (("progress", _valid_progress), ("quiz", _valid_quiz)):
+    for table, valid in (("progress", valid_progress), ("quiz", valid_quiz)):
         for key, text in db.execute(f"SELECT key, record FROM {table}"):  # noqa: S608 - fixed table names
-            record = _parse(text, valid) if isinstance(key, str) else None
+            record = parse(text, valid) if isinstance(key, str) else None
             if record is None:
                 bad.append((table, key, text))
             else:
@@ -181,91 +118,6 @@ def _read_rows(db: sqlite3.Connection) -> tuple[dict[str, Any], list[int], list[
     return data, ids, bad
 
 
-def _salvage_json(text: str) -> tuple[dict[str, Any], int]:
-    """Readable parts of a JSON learner file of any shape: (data, number of items that could not be read)."""
-    data, lost = _empty(), 0
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        return data, 1
-    if isinstance(raw, list):  # a bare list of log entries
-        raw = {"practice": raw}
-    if not isinstance(raw, dict):
-        return data, 1
-    practice = raw.get("practice", [])
-    for entry in practice if isinstance(practice, list) else [practice]:
-        if _valid_entry(entry):
-            data["practice"].append({"values": {}, **entry})
-        else:
-            lost += 1
-    for table, valid in (("progress", _valid_progress), ("quiz", _valid_quiz)):
-        records = raw.get(table, {})
-        if not isinstance(records, dict):
-            lost += 1
-            continue
-        for key, record in records.items():
-            if valid(record):
-                data[table][key] = record
-            else:
-                lost += 1
-    return data, lost
-
-
-# ----------------------------------------------------------------------------------------------------
-# Backups: never overwrite an earlier one
-
-
-def _backup_name(reason: str, suffix: str) -> str:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return f"{BACKUP_PREFIX}{stamp}-{reason}{suffix}"
-
-
-def _claim(folder: Path, name: str) -> Path:
-    """A path for a new backup that does not exist yet (``-2``, ``-3``... added when needed)."""
-    stem, dot, ext = name.partition(".")
-    for n in range(1, 10_000):
-        candidate = folder / (name if n == 1 else f"{stem}-{n}{dot}{ext}")
-        if not candidate.exists():
-            return candidate
-    raise StoreError(f"Too many backups in {folder}; move some away and try again.")
-
-
-def _move_aside(path: Path, reason: str) -> Path | None:
-    """Move a file to a new timestamped backup; ``None`` if another kernel moved it first."""
-    while True:
-        target = _claim(path.parent, _backup_name(reason, path.suffix or ".bak"))
-        try:
-            os.link(path, target)  # fails instead of overwriting, unlike a rename
-        except FileExistsError:
-            continue
-        except FileNotFoundError:
-            return None
-        except OSError:  # a filesystem without hard links (some network and FUSE mounts): a checked rename
-            if target.exists():
-                continue
-            try:
-                os.rename(path, target)
-            except FileNotFoundError:
-                return None
-        else:
-            path.unlink(missing_ok=True)
-        os.chmod(target, 0o600)
-        return target
-
-
-def _write_backup(folder: Path, reason: str, content: str) -> Path:
-    while True:
-        target = _claim(folder, _backup_name(reason, ".json"))
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        return target
-
-
-# ----------------------------------------------------------------------------------------------------
 # Connections and transactions
 
 
@@ -410,8 +262,8 @@ def _recover_if_unreadable(path: Path) -> None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    salvaged, _ = _salvage_json(text) if text.lstrip().startswith(("{", "[")) else (_salvage_sqlite(path), 0)
-    backup = _move_aside(path, problem)
+    salvaged, _ = salvage_json(text) if text.lstrip().startswith(("{", "[")) else (_salvage_sqlite(path), 0)
+    backup = move_aside(path, problem)
     if backup is None:
         return  # another kernel is already dealing with it
     kept = len(salvaged["practice"]) + len(salvaged["progress"]) + len(salvaged["quiz"])
@@ -442,7 +294,7 @@ def _probe(path: Path) -> str | None:
 
 def _salvage_sqlite(path: Path) -> dict[str, Any]:
     """Whatever rows a damaged or foreign SQLite file still gives up under our table names."""
-    data = _empty()
+    data = empty()
     with contextlib.suppress(sqlite3.Error):
         db = _readonly(path)
         try:
@@ -452,8 +304,8 @@ def _salvage_sqlite(path: Path) -> dict[str, Any]:
                     keyed = table != "practice"
                     query = f"SELECT {'key, ' if keyed else ''}{column} FROM {table}"  # noqa: S608 - fixed names
                     for row in db.execute(query):
-                        valid = {"practice": _valid_entry, "progress": _valid_progress, "quiz": _valid_quiz}[table]
-                        value = _parse(row[-1], valid)
+                        valid = {"practice": valid_entry, "progress": valid_progress, "quiz": valid_quiz}[table]
+                        value = parse(row[-1], valid)
                         if value is None:
                             continue
                         if keyed:
@@ -470,8 +322,8 @@ def _import_legacy(path: Path, legacy: Path) -> None:
         text = legacy.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    data, lost = _salvage_json(text)
-    backup = _move_aside(legacy, "imported")
+    data, lost = salvage_json(text)
+    backup = move_aside(legacy, "imported")
     if backup is None:
         return
     notice = None
@@ -496,7 +348,7 @@ def _fill(path: Path, data: dict[str, Any], *, origin: str, notice: str | None) 
 def _set_aside(db: sqlite3.Connection, bad: list[tuple[str, Any, Any]]) -> None:
     """Move rows that cannot be read into a backup file, so the rest keeps working (within a write transaction)."""
     rows = [{"table": t, "key": k if isinstance(k, (int, str)) else repr(k), "raw": str(raw)} for t, k, raw in bad]
-    backup = _write_backup(store_path().parent, "set-aside", json.dumps(rows, ensure_ascii=False, indent=1))
+    backup = write_backup(store_path().parent, "set-aside", json.dumps(rows, ensure_ascii=False, indent=1))
     for table, key, _ in bad:
         column = "id" if table == "practice" else "key"
         db.execute(f"DELETE FROM {table} WHERE {column} IS ?", (key,))  # noqa: S608 - fixed names
@@ -512,10 +364,10 @@ def _set_aside(db: sqlite3.Connection, bad: list[tuple[str, Any, Any]]) -> None:
 
 
 def _write_all(db: sqlite3.Connection, data: dict[str, Any]) -> None:
-    rows = [(_dump(entry),) for entry in data.get("practice", [])]
+    rows = [(dump(entry),) for entry in data.get("practice", [])]
     db.executemany("INSERT INTO practice (entry) VALUES (?)", rows)
     for table in ("progress", "quiz"):
-        rows = [(str(k), _dump(v)) for k, v in data.get(table, {}).items()]
+        rows = [(str(k), dump(v)) for k, v in data.get(table, {}).items()]
         db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)  # noqa: S608 - fixed names
 
 
@@ -528,7 +380,7 @@ def load() -> dict[str, Any]:
     """
     with _reading() as db:
         if db is None:
-            return _empty()
+            return empty()
         data, _, bad = _read_rows(db)
     if not bad:
         return data
@@ -558,14 +410,14 @@ def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
         change(data)
         old, new = before["practice"], data["practice"]
         if new[: len(old)] == old:
-            db.executemany("INSERT INTO practice (entry) VALUES (?)", [(_dump(e),) for e in new[len(old) :]])
+            db.executemany("INSERT INTO practice (entry) VALUES (?)", [(dump(e),) for e in new[len(old) :]])
         else:
             db.executemany("DELETE FROM practice WHERE id = ?", [(i,) for i in ids])
-            db.executemany("INSERT INTO practice (entry) VALUES (?)", [(_dump(e),) for e in new])
+            db.executemany("INSERT INTO practice (entry) VALUES (?)", [(dump(e),) for e in new])
         for table in ("progress", "quiz"):
             gone = [(k,) for k in before[table] if k not in data[table]]
             db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608 - fixed names
-            changed = [(str(k), _dump(v)) for k, v in data[table].items() if before[table].get(k) != v]
+            changed = [(str(k), dump(v)) for k, v in data[table].items() if before[table].get(k) != v]
             db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed)  # noqa: S608
     return data
 
@@ -576,7 +428,7 @@ def save(data: dict[str, Any]) -> Path:
     def replace(current: dict[str, Any]) -> None:
         current.clear()
         current.update(copy.deepcopy(data))
-        for key, value in _empty().items():
+        for key, value in empty().items():
             current.setdefault(key, value)
 
     update(replace)
@@ -586,10 +438,10 @@ def save(data: dict[str, Any]) -> Path:
 def append_practice(entry: dict[str, Any]) -> dict[str, Any]:
     """Add one entry to the practice log (one locked insert) and return it as stored."""
     stored = plain(entry)
-    if not _valid_entry(stored):
+    if not valid_entry(stored):
         raise StoreError("A practice entry needs a time, lesson, kind and summary as text, so nothing was saved.")
     with _writing() as db:
-        db.execute("INSERT INTO practice (entry) VALUES (?)", (_dump(stored),))
+        db.execute("INSERT INTO practice (entry) VALUES (?)", (dump(stored),))
     return stored
 
 
