@@ -261,14 +261,20 @@ class ImpressionLedger(widgets.VBox):
             up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.5em"), tooltip="earlier")
             down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.5em"), tooltip="later")
             drop = widgets.Button(icon="trash", layout=widgets.Layout(width="2.5em"), tooltip="remove")
-            points = widgets.IntSlider(value=int(cue.points), min=-3, max=3, description="points")
-            weight = widgets.FloatSlider(value=cue.weight, min=0, max=2, step=0.25, description="counts")
+            # Narrow sliders leave the cue's own words room to be read in full at 1280 px.
+            narrow, short_name = widgets.Layout(width="17em"), {"description_width": "3.5em"}
+            points = widgets.IntSlider(
+                value=int(cue.points), min=-3, max=3, description="points", layout=narrow, style=short_name
+            )
+            weight = widgets.FloatSlider(
+                value=cue.weight, min=0, max=2, step=0.25, description="counts", layout=narrow, style=short_name
+            )
             up.on_click(lambda _, i=i: self.move(i, -1))
             down.on_click(lambda _, i=i: self.move(i, +1))
             drop.on_click(lambda _, i=i: self.remove(i))
             points.observe(lambda ch, i=i: self.set_cue(i, points=ch["new"]), "value")
             weight.observe(lambda ch, i=i: self.set_cue(i, weight=ch["new"]), "value")
-            label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="22em"))
+            label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="24em"))
             rows.append(widgets.HBox([up, down, label, points, weight, drop]))
             self._sliders.append((points, weight))
         self._rows.children = rows

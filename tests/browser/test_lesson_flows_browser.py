@@ -55,11 +55,24 @@ def button(page, name: str):
     return page.locator("button:visible").filter(has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")).first
 
 
+# A cell whose source holds the anchor is scrolled to by the notebook itself: cells far from the view are not drawn.
+_SCROLL_TO_CELL = """
+async (anchor) => {
+  const notebook = window.__microexpPanel.content;
+  const index = notebook.widgets.findIndex(cell => cell.model.sharedModel.getSource().includes(anchor));
+  if (index < 0) return false;
+  await notebook.scrollToItem(index, 'start');
+  return true;
+}
+"""
+
+
 def shot(page, anchor: str, name: str) -> None:
     """Scroll the text ``anchor`` to the top of the view and keep a 1280x720 screenshot if asked to."""
-    target = page.locator(".jp-NotebookPanel:visible").get_by_text(anchor).first
-    for _ in range(3):  # the notebook renders cells lazily, so what lies above may still grow after one scroll
-        target.evaluate("el => el.scrollIntoView({block: 'start'})")
+    for _ in range(3):  # what lies above may still grow after one scroll, as cells and widgets are drawn
+        if not page.evaluate(_SCROLL_TO_CELL, anchor):
+            target = page.locator(".jp-NotebookPanel:visible").get_by_text(anchor).first
+            target.evaluate("el => el.scrollIntoView({block: 'start'})")
         time.sleep(0.4)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -138,6 +151,7 @@ def test_lessons_03_and_05_start_from_the_default_and_from_empty(notebook, tmp_p
     page = ledger.page
     page.get_by_text("The later cues outweigh the first blip").first.wait_for(timeout=15_000)
     shot(page, "Activity: the impression ledger", "03_ledger")
+    shot(page, "ledger = ImpressionLedger()", "03_ledger_rows")
     page.locator("button:visible[title='remove']").first.click()
     page.wait_for_function("() => !document.body.textContent.includes('1. a micro-grimace when you say hello')")
     button(page, "Back to the default story").click()
@@ -152,4 +166,4 @@ def test_lessons_03_and_05_start_from_the_default_and_from_empty(notebook, tmp_p
     shot(page, "Activity 1: the cue-cluster builder", "05_builder_empty")
     button(page, "Load this example").click()
     page.get_by_text("stronger, still a guess").first.wait_for(timeout=15_000)
-    shot(page, "Activity 1: the cue-cluster builder", "05_builder_example")
+    shot(page, "builder = CueClusterBuilder()", "05_builder_example")
