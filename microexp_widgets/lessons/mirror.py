@@ -148,7 +148,7 @@ def check_take(take, bands: tuple[TargetBand, ...] = TARGET_BANDS) -> TakeCheck:
         medians[band.au] = round(value, 4)
         if not math.isfinite(value) or float(column.max()) < _FLAT:
             status = "not measured"
-            message = f"The model did not register {band.movement} ({band.au}) in this take: nothing to say."
+            message = "Not registered in this take: the model can leave a channel at 0, so this says nothing."
         elif value < band.low:
             status, message = "below", band.too_low
         elif value > band.high:
