@@ -41,7 +41,11 @@ def _is_sample(timeline) -> bool:
     """True for a timeline of one of the sample clips: a stranger's face, never captioned as the learner's own."""
     from ..assets import SAMPLES
 
-    return Path(str(timeline.source or "")).name in {asset.filename for asset in SAMPLES.values()}
+    marker = getattr(timeline, "is_sample", None)
+    if isinstance(marker, bool):
+        return marker
+    source = str(getattr(timeline, "source", "") or "")
+    return source.startswith("sample:") or Path(source).name in {asset.filename for asset in SAMPLES.values()}
 
 
 _STYLE = (

@@ -41,6 +41,8 @@ def test_only_a_sample_clip_is_captioned_as_not_you():
     assert _is_sample(SimpleNamespace(source="single_face.mp4"))
     assert not _is_sample(SimpleNamespace(source="take.webm"))
     assert not _is_sample(SimpleNamespace(source=None))
+    assert _is_sample(SimpleNamespace(source="sample:pexels"))
+    assert not _is_sample(SimpleNamespace(source="single_face.mp4", is_sample=False))
 
 
 def test_a_movement_cut_off_by_the_clip_is_not_called_micro_or_macro(study):
