@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 from .errors import AssetFetchError, ModelUnavailableError, VideoDecodeError
 
@@ -34,17 +36,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OutputError(Exception):
+    """The ``--csv`` target cannot be written; the message names the output path."""
+
+
+def check_output(target: str) -> Path:
+    """Make sure ``--csv`` can be written before any analysis runs, so a long run never ends in a write error.
+
+    Raises
+    ------
+    OutputError
+        One plain sentence naming the output path: a folder, a missing folder, or no permission to write.
+    """
+    path = Path(target)
+    folder = path.parent
+    if path.is_dir():
+        raise OutputError(f"The output {path} is a folder; give a file name instead, such as {path / 'timeline.csv'}.")
+    if not folder.is_dir():
+        raise OutputError(f"Cannot write the output {path}: the folder {folder} does not exist.")
+    writable = os.access(path, os.W_OK) if path.exists() else os.access(folder, os.W_OK | os.X_OK)
+    if not writable:
+        raise OutputError(f"Cannot write the output {path}: you do not have permission to write there.")
+    return path
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze_video
 
+    output = check_output(args.csv) if args.csv else None
     timeline = analyze_video(args.clip)
     for warning in timeline.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.json:
+    if output is None:
         json.dump(timeline.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
-    else:
-        timeline.to_csv(args.csv)
+        return EXIT_OK
+    try:
+        timeline.to_csv(output)
+    except OSError as error:
+        raise OutputError(f"Cannot write the output {output}: {error.strerror or error}.") from error
     return EXIT_OK
 
 
@@ -63,9 +93,14 @@ def main(argv: list[str] | None = None) -> int:
 
             run_bench(args.clip, repeat=args.repeat)
             return EXIT_OK
-    except (VideoDecodeError, FileNotFoundError, IsADirectoryError) as error:
-        message = error if isinstance(error, VideoDecodeError) else f"There is no readable file at {error.filename}."
-        print(f"error: {message}", file=sys.stderr)
+    except (VideoDecodeError, OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PermissionError as error:
+        print(f"error: You do not have permission to read {error.filename}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (FileNotFoundError, IsADirectoryError) as error:
+        print(f"error: There is no readable file at {error.filename}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModelUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -20,7 +20,7 @@ from ._memory import release_free_memory
 from .face import BLENDSHAPES, FaceTracker
 from .spotting import DEFAULT_SETTINGS, SpottingSettings
 from .timeline import AUTimeline
-from .video import DEFAULT_LIMITS, Decoder, Frame, Source, VideoLimits, describe_source
+from .video import DEFAULT_LIMITS, Decoder, Frame, Source, VideoLimits, check_source, describe_source
 
 ProgressCallback = Callable[[int, "int | None"], None]
 
@@ -157,6 +157,7 @@ def analyze_video(
     ModelUnavailableError
         The face model is missing or fails its SHA-256 check.
     """
+    check_source(source, limits)  # before the copy below: a huge bytearray is refused without doubling memory
     clip: bytes | Path = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else Path(source)
     with Decoder(clip, limits) as decoder:  # fails fast, in words, on anything that is not a readable video
         expected = decoder.count_packets()

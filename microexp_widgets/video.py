@@ -58,25 +58,53 @@ def describe_source(source: Source) -> str:
     return Path(source).name
 
 
-def _open(source: Source, limits: VideoLimits):
-    import av
+def _too_big(size: int, limits: VideoLimits) -> VideoDecodeError:
+    return VideoDecodeError(
+        f"The video is {size / 2**20:.0f} MiB, more than the {limits.max_bytes / 2**20:.0f} MiB this tool accepts; "
+        "use a shorter clip."
+    )
 
+
+def check_source(source: Source, limits: VideoLimits = DEFAULT_LIMITS) -> None:
+    """Refuse, in words, an input that cannot be a clip we accept, before anything is copied or decoded.
+
+    Raises
+    ------
+    VideoDecodeError
+        Bytes over the size limit (checked on the caller's buffer, so a huge ``bytearray`` is never copied), a path
+        with no file, a file this user may not read, an empty file or one over the limit.
+    """
     if isinstance(source, (bytes, bytearray, memoryview)):
         size = memoryview(source).nbytes
-        handle = io.BytesIO(source)
     else:
         path = Path(source)
-        if not path.is_file():
-            raise VideoDecodeError(f"There is no video file at {path}; check the path and try again.")
-        size = path.stat().st_size
-        handle = str(path)
+        try:
+            if not path.is_file():
+                raise VideoDecodeError(f"There is no video file at {path}; check the path and try again.")
+            size = path.stat().st_size
+            with path.open("rb"):
+                pass
+        except PermissionError as error:
+            raise VideoDecodeError(
+                f"You do not have permission to read {path}; ask for access or copy the clip somewhere you can read it."
+            ) from error
     if size == 0:
         raise VideoDecodeError("The video is empty (0 bytes); record the clip again or choose another file.")
     if size > limits.max_bytes:
-        raise VideoDecodeError(
-            f"The video is {size / 2**20:.0f} MiB, more than the {limits.max_bytes / 2**20:.0f} MiB this tool accepts; "
-            "use a shorter clip."
-        )
+        raise _too_big(size, limits)
+
+
+def _is_still_image(container) -> bool:
+    # FFmpeg reads a single picture through its image demuxers ("image2" for a file, "png_pipe", "jpeg_pipe", ...).
+    name = container.format.name
+    return name == "image2" or name.endswith("_pipe")
+
+
+def _open(source: Source, limits: VideoLimits):
+    import av
+
+    check_source(source, limits)
+    handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else str(Path(source))
     try:
         container = av.open(handle, mode="r", metadata_errors="ignore")
     except (av.FFmpegError, ValueError, OSError) as error:
@@ -86,6 +114,11 @@ def _open(source: Source, limits: VideoLimits):
     if not container.streams.video:
         container.close()
         raise VideoDecodeError("The file has no video track (only audio or data); choose a video with a face in it.")
+    if _is_still_image(container):
+        container.close()
+        raise VideoDecodeError(
+            "This is a still image, not a video; record a few seconds of video or choose a webm, mp4 or mov file."
+        )
     return container
 
 

@@ -1,7 +1,9 @@
 """The three-step checklist (lesson 06) run as one guided take, reviewed against its own timeline.
 
 1. Exhale (the breathing pacer). 2. Soft eyes, half smile (record a take). 3. "Let's get curious".
-The review speaks about movements and timings only; a brow that shot up is something to roll with.
+The review speaks about movements and timings only, never a score, and it follows the learner: it is redrawn
+whenever a step is ticked or a take arrives. A brow that shot up is something to roll with. Only the learner's
+own steps and takes count: a sample clip ticks nothing and is never logged.
 """
 
 from __future__ import annotations
@@ -13,18 +15,53 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import memory, practice_log
-from .mirror import check_take, render_check
+from .mirror import check_take, describe, render_check
+from .take_origin import LABELS, SAMPLE, TakeRoute, is_sample
 
 #: The checklist's steps, in the article's words.
 STEPS = ("Exhale.", "Soft eyes, half smile.", "Quick mental nudge: \u201clet's get curious\u201d.")
 _BROWS = {"AU01": "inner brows raised", "AU02": "outer brows raised", "AU04": "brows pulled down"}
+_TAKE_KINDS = ("mirror take", "checklist take")
 
 
 def _event_value(event, name: str):
     return event[name] if isinstance(event, dict) else getattr(event, name)
 
 
-def review(timeline, steps_done: Sequence[bool] = (True, True, True)) -> list[str]:
+def _analysed_span(timeline) -> tuple[float, float] | None:
+    """Times of the first and last frames with a face, or ``None`` when there is no frame table."""
+    frame = getattr(timeline, "frame", None)
+    if frame is None or "time_s" not in frame:
+        return None
+    faces = frame[frame["face"].astype(bool)] if "face" in frame else frame
+    if faces.empty:
+        return None
+    return float(faces["time_s"].min()), float(faces["time_s"].max())
+
+
+def complete_brow_events(timeline) -> tuple[list, int]:
+    """Brow events that lie wholly inside the take, and how many were cut off by its start or end.
+
+    An event that touches the first or last analysed frame may have begun before the take or ended after it, so
+    its timing is unknown: it is never presented as a rogue brow (FAULTS P8).
+    """
+    span = _analysed_span(timeline)
+    complete, cut = [], 0
+    for event in getattr(timeline, "events", ()):
+        if _event_value(event, "au") not in _BROWS:
+            continue
+        kind = _event_value(event, "kind")
+        touches = span is not None and (
+            _event_value(event, "onset_s") <= span[0] or _event_value(event, "offset_s") >= span[1]
+        )
+        if touches or kind not in ("micro", "macro"):
+            cut += 1
+        else:
+            complete.append(event)
+    return complete, cut
+
+
+def review(timeline, steps_done: Sequence[bool] = (True, True, True), origin: str = "camera") -> list[str]:
     """Review one take against the checklist, in plain sentences about movements and timings.
 
     Parameters
@@ -33,61 +70,84 @@ def review(timeline, steps_done: Sequence[bool] = (True, True, True)) -> list[st
         The take; its ``events`` are used for brow movements.
     steps_done : sequence of bool
         Which of the three steps the learner ticked.
+    origin : {"camera", "file", "sample"}
+        Whose take it is: a sample clip is described as someone else's.
     """
     lines = []
-    missing = [f"step {i + 1} ({STEPS[i]})" for i, done in enumerate(steps_done) if not done]
-    if missing:
-        lines.append("Not ticked yet: " + "; ".join(missing) + " Try the whole sequence next time.")
+    if origin == SAMPLE:
+        lines.append(
+            "This is a sample clip, not you: it shows how a review reads. Your steps are not ticked for you, "
+            "and nothing is logged."
+        )
+    else:
+        for i, done in enumerate(steps_done):
+            if not done:
+                lines.append(f"Step {i + 1} ({STEPS[i]}) is not ticked yet: tick it once you have done it.")
+        if all(steps_done):
+            lines.append("All three steps ticked.")
     result = check_take(timeline)
     if result.problem:
         return [*lines, result.problem]
-    lines.append(f"Soft eyes, half smile: {result.in_band} of {result.scored} measured movements in the target band.")
-    brow_events = [e for e in getattr(timeline, "events", ()) if _event_value(e, "au") in _BROWS]
-    for event in brow_events[:3]:
+    whose = "In the sample clip" if origin == SAMPLE else "In your take"
+    lines.append(f"{whose}: {describe(result)} (medians, 0 to 1).")
+    brows, cut = complete_brow_events(timeline)
+    for event in brows[:3]:
         au = _event_value(event, "au")
         lines.append(
-            f"At {_event_value(event, 'onset_s'):.1f} s your {_BROWS[au]} ({au}) for "
+            f"At {_event_value(event, 'onset_s'):.1f} s the {_BROWS[au]} ({au}) for "
             f"{_event_value(event, 'duration_ms'):.0f} ms ({_event_value(event, 'kind')}). "
-            "If that was a rogue brow, roll with it: follow up with warmth."
+            "If that was a rogue brow, roll with it: ask a question, share a laugh."
         )
-    if not brow_events:
+    if not brows:
         lines.append("No brow movement stood out in this take.")
+    if cut:
+        lines.append(
+            f"{cut} brow movement(s) at the very start or end of the take are left out: the take cut them off, "
+            "so their timing is unknown."
+        )
     return lines
 
 
+def own_takes(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The learner's own takes in the practice log (sample clips are never counted, even in an old log)."""
+    return [e for e in entries if e.get("kind") in _TAKE_KINDS and (e.get("values") or {}).get("origin") != SAMPLE]
+
+
 def summary_card(entries: Sequence[dict[str, Any]]) -> str:
-    """Render a summary card of the learner's own attempts (mirror and checklist takes) as HTML."""
-    takes = [e for e in entries if e.get("kind") in ("mirror take", "checklist take")]
+    """Render a summary card of the learner's own takes (lessons 04 and 06) as HTML: what moved, no scores."""
+    takes = own_takes(entries)
     if not takes:
-        return "<div><b>Your attempts</b><p><i>No takes in your practice log yet.</i></p></div>"
-    best = max(takes, key=lambda e: e["values"].get("in_band", 0))
-    first, last = takes[0]["values"], takes[-1]["values"]
+        return (
+            "<div><b>Your takes</b><p><i>No takes of your own yet. Sample clips are someone else's face, so they "
+            "are never counted here.</i></p></div>"
+        )
+    first, last = takes[0].get("values") or {}, takes[-1].get("values") or {}
     trend = ""
     if len(takes) > 1 and "AU12" in first and "AU12" in last:
         trend = (
-            f"<li>Lip corners (AU12, median): {first['AU12']:.2f} in your first take, "
+            f"<li>Lip corners lifted (AU12, median): {first['AU12']:.2f} in your first take, "
             f"{last['AU12']:.2f} in your latest.</li>"
         )
     return (
         "<div style='border:1px solid #ccc;border-radius:6px;padding:0.5em 1em;max-width:40em'>"
-        "<b>Your attempts</b><ul>"
-        f"<li>{len(takes)} take(s) logged.</li>"
-        f"<li>Best: {best['values'].get('in_band', 0)} of {best['values'].get('scored', 0)} movements in the band "
-        f"({html.escape(best.get('time', ''))}).</li>{trend}</ul></div>"
+        "<b>Your takes</b><ul>"
+        f"<li>{len(takes)} take(s) of your own from lessons 04 and 06 (sample clips are not counted).</li>"
+        f"<li>Latest: {html.escape(str(takes[-1].get('summary', '')))}</li>{trend}</ul></div>"
     )
 
 
 class Checklist(widgets.VBox):
-    """The checklist as one guided take: pacer, then record, then the review and a summary card.
+    """The checklist as one guided take: pacer, then record, then a review that follows the learner.
 
     Parameters
     ----------
     pacer : widget, optional
         The breathing pacer to show in step 1 (default: a new :class:`microexp_widgets.BreathingPacer`).
+        Step 1 ticks itself when the pacer's session is complete, so the two always agree.
     recorder : microexp_widgets.Recorder, optional
         The recorder for step 2 (default: a new one with ``max_seconds=5``).
     log_takes : bool
-        Write each reviewed take's numbers to the practice log.
+        Write each of the learner's own reviewed takes to the practice log (never a sample clip).
     """
 
     def __init__(self, pacer=None, recorder=None, *, log_takes: bool = True, **kwargs) -> None:
@@ -96,22 +156,27 @@ class Checklist(widgets.VBox):
         self.pacer = mw.BreathingPacer(cycles=2) if pacer is None else pacer
         self.recorder = mw.Recorder(max_seconds=5) if recorder is None else recorder
         self.log_takes = log_takes
-        #: The last reviewed take, or ``None``.
+        #: The last reviewed take (the learner's or a sample clip), or ``None``.
         self.timeline = None
+        #: Whose the last reviewed take is: ``"camera"``, ``"file"`` or ``"sample"``.
+        self.origin: str | None = None
+        self._route = TakeRoute(self.recorder)
         self._ticks = [widgets.Checkbox(description=f"{i + 1}. {s}", indent=False) for i, s in enumerate(STEPS)]
+        for box in self._ticks:
+            box.observe(lambda _: self._show_review(), "value")
         self._nudge = widgets.Text(value="Let's get curious.", description="your nudge")
-        self._review = widgets.HTML()
+        self._review = widgets.HTML(_NO_TAKE)
         self._card = widgets.HTML(summary_card(practice_log.entries()))
         if hasattr(self.recorder, "on_timeline"):
             self.recorder.on_timeline(lambda timeline, *_: self.add_take(timeline))
-        if hasattr(self.pacer, "has_trait") and self.pacer.has_trait("completed_cycles"):
-            # A finished breath on the pacer ticks step 1 for the learner.
-            self.pacer.observe(self._on_breath, "completed_cycles")
+        if hasattr(self.pacer, "on_complete"):
+            self.pacer.on_complete(lambda *_: self.tick(1))
         super().__init__(
             children=[
                 self._ticks[0],
                 self.pacer,
                 self._ticks[1],
+                widgets.HTML("<small>One take is all this lesson asks for.</small>"),
                 self.recorder,
                 self._ticks[2],
                 self._nudge,
@@ -133,29 +198,45 @@ class Checklist(widgets.VBox):
         for step in steps:
             self._ticks[step - 1].value = True
 
-    def _on_breath(self, change: dict) -> None:
-        if change["new"] >= 1:
-            self._ticks[0].value = True
+    def review_lines(self) -> list[str]:
+        """The review of the last take as it stands now (empty before any take)."""
+        if self.timeline is None:
+            return []
+        return review(self.timeline, self.steps_done, self.origin or "camera")
 
-    def add_take(self, timeline) -> list[str]:
-        """Review a take (from the recorder, a sample clip or a file), log it and refresh the summary card."""
-        self.timeline = timeline
-        lines = review(timeline, self.steps_done)
+    def add_take(self, timeline, origin: str | None = None) -> list[str]:
+        """Review a take (from the recorder, a sample clip or a file); log it if it is the learner's own."""
+        origin = origin or self._route.origin_of(timeline)
+        if is_sample(timeline):
+            origin = SAMPLE
+        self.timeline, self.origin = timeline, origin
         result = check_take(timeline)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        self._review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result))
-        if self.log_takes and not result.problem:
+        if self.log_takes and origin != SAMPLE and not result.problem:
             practice_log.add_entry(
                 "06_putting_it_together",
                 "checklist take",
-                f"checklist take: {result.in_band} of {result.scored} movements in the target band",
-                {"in_band": result.in_band, "scored": result.scored, "steps": sum(self.steps_done), **result.medians},
+                f"checklist take ({LABELS[origin]}): {describe(result)}",
+                {"origin": origin, "steps": sum(self.steps_done), **result.medians},
             )
-        self._card.value = summary_card(practice_log.entries())
+            self._card.value = summary_card(practice_log.entries())
+        return self._show_review()
+
+    def _show_review(self) -> list[str]:
+        lines = self.review_lines()
+        if self.timeline is None:
+            self._review.value = _NO_TAKE
+            return lines
+        result = check_take(self.timeline)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        self._review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result, self.origin or ""))
         return lines
 
     def clear(self) -> None:
         """Forget the take and its review (used by "delete everything")."""
         self.timeline = None
-        self._review.value = ""
+        self.origin = None
+        self._review.value = _NO_TAKE
         self._card.value = summary_card([])
+
+
+_NO_TAKE = "<p><i>No take yet: record one holding step 2, and its review appears here.</i></p>"

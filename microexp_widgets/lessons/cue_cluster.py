@@ -72,6 +72,13 @@ CONTEXTS: tuple[Context, ...] = (
     ),
     Context("hungry", "they skipped lunch", ("micro_glare", "one_word"), "Have you eaten? Want to grab something?"),
 )
+#: Example scenes a learner can load on purpose (the builder itself starts empty, for the learner's own scene).
+EXAMPLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "glare, crossed arms, one-word replies": (("micro_glare", "crossed_arms", "one_word"), ()),
+    "glare with open posture and banter": (("micro_glare", "open_posture", "banter"), ()),
+    "the same glare, in the sun": (("micro_glare",), ("sun",)),
+    "a friend talking about rent": (("micro_glare", "one_word"), ("topic",)),
+}
 _CUES = {c.key: c for c in CUES}
 _CONTEXTS = {c.key: c for c in CONTEXTS}
 
@@ -188,6 +195,9 @@ def render(assessment: Assessment) -> str:
 class CueClusterBuilder(widgets.VBox):
     """Tick what you noticed and what you know about the context; see how far a reading is warranted.
 
+    It starts with nothing ticked, so the learner builds their own scene; an example scene is loaded only by
+    its button.
+
     Parameters
     ----------
     cues, contexts : iterable of str, optional
@@ -209,8 +219,31 @@ class CueClusterBuilder(widgets.VBox):
                 widgets.VBox([widgets.HTML("<b>What you know about the situation</b>"), *self._context_boxes.values()]),
             ]
         )
-        super().__init__(children=[columns, self._out], **kwargs)
+        self._example = widgets.Dropdown(
+            options=list(EXAMPLES), description="example", layout=widgets.Layout(width="auto")
+        )
+        load = widgets.Button(description="Load this example", icon="folder-open", layout=widgets.Layout(width="auto"))
+        load.on_click(lambda _: self.load_example(self._example.value))
+        empty = widgets.Button(description="Start empty", icon="eraser", layout=widgets.Layout(width="auto"))
+        empty.on_click(lambda _: self.select())
+        examples = widgets.HBox([self._example, load, empty], layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__(children=[columns, self._out, examples], **kwargs)
         self.select(cues, contexts)
+
+    def load_example(self, name: str) -> Assessment:
+        """Tick one of the :data:`EXAMPLES` scenes (what the "Load this example" button does)."""
+        if name not in EXAMPLES:
+            raise ValueError(f"Unknown example {name!r}; choose from {', '.join(EXAMPLES)}.")
+        cues, contexts = EXAMPLES[name]
+        return self.select(cues, contexts)
+
+    @property
+    def ticked(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Keys of the ticked cues and contexts."""
+        return (
+            tuple(k for k, b in self._cue_boxes.items() if b.value),
+            tuple(k for k, b in self._context_boxes.items() if b.value),
+        )
 
     def select(self, cues: Iterable[str] = (), contexts: Iterable[str] = ()) -> Assessment:
         """Tick exactly these cues and contexts (as the learner would) and return the assessment."""
@@ -228,10 +261,7 @@ class CueClusterBuilder(widgets.VBox):
     @property
     def assessment(self) -> Assessment:
         """The assessment of what is ticked now."""
-        return assess(
-            [k for k, b in self._cue_boxes.items() if b.value],
-            [k for k, b in self._context_boxes.items() if b.value],
-        )
+        return assess(*self.ticked)
 
     def refresh(self) -> Assessment:
         """Redraw the assessment and return it."""

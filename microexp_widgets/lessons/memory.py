@@ -3,16 +3,27 @@
 Lesson widgets register themselves with :func:`remember`. The library's own widgets (Recorder,
 TimelineView) and any :class:`~microexp_widgets.AUTimeline` are found through their public classes,
 and only if their modules were ever imported (if not, none can exist).
+
+A "delete everything" in another lesson's kernel reaches this one through :class:`StoreWatch`: a kernel thread
+that looks at the store file once a second and clears this kernel when the store it knew has gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
+import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 
+from . import store
+
 _live: weakref.WeakSet = weakref.WeakSet()
+#: Seconds between two looks at the store file (one ``stat`` each; the file is opened only when it changed).
+WATCH_INTERVAL_S = 1.0
 
 # (module, class) of library objects that can hold a learner's recording or timeline.
 _HOLDERS = (
@@ -25,8 +36,12 @@ _TIMELINE = ("microexp_widgets.timeline", "AUTimeline")
 
 
 def remember(obj):
-    """Register an object with a ``clear()`` method to be cleared by "delete everything"; returns it."""
+    """Register an object with a ``clear()`` method to be cleared by "delete everything"; returns it.
+
+    In a Jupyter kernel this also starts watching the store, so a delete in another lesson clears it too.
+    """
     _live.add(obj)
+    watch_store()
     return obj
 
 
@@ -63,8 +78,7 @@ def _clear(obj) -> bool:
     for method in ("clear", "clear_timeline"):  # Recorder.clear, AUFace.clear_timeline, lesson widgets
         clear = getattr(obj, method, None)
         if callable(clear):
-            clear()
-            return True
+            return clear() is not False  # False: it showed nothing of the learner's, so it is not counted
     if hasattr(obj, "timeline"):
         try:
             obj.timeline = None
@@ -133,3 +147,98 @@ def _drop_timelines(user_ns: dict, timeline_cls) -> list[str]:
         for key in [k for k, v in out.items() if isinstance(v, timeline_cls)]:
             del out[key]
     return sorted(removed)
+
+
+# ----------------------------------------------------------------------------------------------------
+# A delete in another kernel
+
+
+def _file_state(path) -> tuple[int, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size
+
+
+class StoreWatch:
+    """Tells when the learner's store, as this kernel knew it, was deleted (by this kernel or another one).
+
+    A store that is gone, or replaced by a new one (a new id) that was not rebuilt from a damaged file, means
+    "delete everything" ran; a store appearing where there was none is only a first save.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._path = None
+        self._state = None
+        self._known = None
+
+    def forget(self) -> None:
+        """Start again from "no store", as after this kernel's own delete."""
+        with self._lock:
+            self._path = None
+
+    def check(self) -> bool:
+        """Look once; return True (and clear this kernel's memory) when the known store was deleted."""
+        with self._lock:
+            path = store.store_path()
+            state = _file_state(path)
+            if path != self._path:  # first look, or the data folder was changed: nothing to compare with
+                self._path, self._state, self._known = path, state, store.identity()
+                return False
+            if state == self._state:
+                return False
+            now = store.identity() if state is not None else None
+            if state is not None and now is None:
+                return False  # a store being created right now: look again next time
+            self._state = state
+            known, self._known = self._known, now
+            emptied = known is not None and (now is None or (now[0] != known[0] and now[1] != "recovered"))
+        if emptied:
+            clear_memory()
+        return emptied
+
+
+_watch = StoreWatch()
+_watch_thread: threading.Thread | None = None
+
+
+def forget_store() -> None:
+    """Tell this kernel's watcher that it deleted the store itself (so it does not clear everything twice)."""
+    _watch.forget()
+
+
+def _in_kernel() -> bool:
+    shell = sys.modules.get("IPython") and _ipython_shell()
+    return getattr(shell, "kernel", None) is not None
+
+
+def _ipython_shell():
+    with contextlib.suppress(ImportError):
+        from IPython import get_ipython
+
+        return get_ipython()
+    return None
+
+
+def _poll() -> None:
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        with contextlib.suppress(Exception):  # a look that failed is retried a second later; it must never stop
+            _watch.check()
+
+
+def watch_store() -> None:
+    """Start the kernel thread that clears this kernel after a delete elsewhere (once; only inside a kernel)."""
+    global _watch_thread
+    if _watch_thread is not None or not _in_kernel():
+        return
+    _watch.check()
+    _watch_thread = threading.Thread(target=_poll, name="microexp-store-watch", daemon=True)
+    _watch_thread.start()
+
+
+# A lesson imports this module in its first cell (through any lesson widget), before it records anything: watching
+# from then on lets a delete elsewhere reach a recorder even in a lesson whose own data widgets were not run yet.
+watch_store()

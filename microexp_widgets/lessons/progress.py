@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import ipywidgets as widgets
 
-from . import store
+from . import memory, store
+from .practice_log import render_notice
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def mark_done(key: str, done: bool = True) -> None:
 
     def change(data):
         if done:
-            data["progress"][key] = {"done_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            data["progress"][key] = {"done_at": store.now_iso()}
         else:
             data["progress"].pop(key, None)
 
@@ -73,21 +73,39 @@ class LessonProgress(widgets.VBox):
     def __init__(self, lesson: str | None = None, **kwargs) -> None:
         self.lesson = lesson_info(lesson).key if lesson else None
         self._overview = widgets.HTML()
+        self._problem = widgets.HTML()
         self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto", align_self="flex-start"))
         self._button.on_click(lambda _: self.toggle())
-        children = [self._overview] + ([self._button] if self.lesson else [])
+        children = [self._overview] + ([self._button] if self.lesson else []) + [self._problem]
         super().__init__(children=children, **kwargs)
         self.refresh()
+        memory.remember(self)
 
     def toggle(self) -> None:
         """Mark this lesson done, or not done if it already was (what the button does)."""
         if self.lesson:
-            mark_done(self.lesson, self.lesson not in completed())
+            try:
+                mark_done(self.lesson, self.lesson not in completed())
+            except store.StoreError as error:
+                self._problem.value = f"<p>{html.escape(str(error))}</p>"
+                return
             self.refresh()
+
+    def clear(self) -> None:
+        """Show no lesson done (used by "delete everything", also when it ran in another lesson)."""
+        self._draw({}, notice="")
 
     def refresh(self) -> None:
         """Re-read the learner's file and redraw."""
-        done = completed()
+        try:
+            done, notice = completed(), render_notice()
+        except store.StoreError as error:
+            self._problem.value = f"<p>{html.escape(str(error))}</p>"
+            return
+        self._draw(done, notice)
+
+    def _draw(self, done: dict[str, str], notice: str) -> None:
+        self._problem.value = notice
         rows = []
         for lesson in LESSONS:
             mark = "&#10003;" if lesson.key in done else "&#9675;"

@@ -11,18 +11,21 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     "00_start_here": (
         QuestionSpec(
             "00.video",
-            "Where does the video go when you record a take in these lessons?",
+            "You record a take in these lessons. Which statement about your video is true?",
             "single",
             (
                 C(
-                    "It is uploaded to a server so the model can analyse it.",
+                    "It is always uploaded to a cloud service so the model can analyse it.",
                     False,
-                    "No: the face model runs inside this notebook's kernel; nothing is uploaded.",
+                    "No: no cloud service is involved. At most the clip goes to the computer that runs this "
+                    "notebook's kernel, which on Binder or a hub is a server, and it stays in that kernel's memory.",
                 ),
                 C(
-                    "It stays in this kernel's memory; nothing is written to disk unless you save it yourself.",
+                    "It goes no further than the computer that runs this notebook's kernel, is kept in memory "
+                    "there, and is written to disk only if you save it yourself.",
                     True,
-                    "Yes: the take lives in memory, and lesson 07 shows how to delete it.",
+                    "Yes: on your own laptop that computer is your laptop; on Binder or a hub it is a server. "
+                    "The recorder's note says which route it uses, and lesson 07 shows how to delete a take.",
                 ),
                 C(
                     "It is saved into the notebook file so you can watch it later.",
@@ -68,7 +71,8 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                 C(
                     "The tool shows which muscles moved (Action Units), not what anyone feels.",
                     True,
-                    "movements are what a camera can measure; feelings are not on the face in a readable way.",
+                    "movements are what a camera can measure. One movement has many possible causes (glare, cold, "
+                    "concentration, a feeling), so the movement alone does not tell you the feeling.",
                 ),
                 C(
                     "With enough practice you can stop them completely.",
@@ -94,6 +98,30 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                 right="Right: 1000 ms / 25 = 40 ms, about one frame of a 25 fps video.",
                 too_low="Too low: divide 1000 ms by 25.",
                 too_high="Too high: divide 1000 ms by 25.",
+            ),
+        ),
+        QuestionSpec(
+            "02.limits",
+            "The timeline marks one of your mouth movements 'micro'. What does that label tell you?",
+            "single",
+            (
+                C(
+                    "That you were hiding something: micro-expressions give away lies.",
+                    False,
+                    "No: micro-expressions are rare and usually partial, in honest and deceptive expressions "
+                    "alike (Porter & ten Brinke, 2008), so they are no lie detector.",
+                ),
+                C(
+                    "Only that the movement lasted 500 ms or less; speaking makes many such movements.",
+                    True,
+                    "Yes: 'micro' here is a timing label. A research-grade micro-expression is coded by trained "
+                    "people from high-speed video, and talking alone moves the mouth in brief bursts.",
+                ),
+                C(
+                    "Which emotion you felt at that moment.",
+                    False,
+                    "No: the tool measures movements, never feelings; one movement has many possible causes.",
+                ),
             ),
         ),
     ),
@@ -125,22 +153,29 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     ),
     "04_nudging_your_own": (
         QuestionSpec(
-            "04.band",
-            "The mirror practice's 'soft eyes, half smile' target asks for which movements?",
-            "multiple",
+            "04.weak",
+            "You smiled broadly during a take, yet the cheek-raise line (AU06) in your timeline stayed near "
+            "zero. What is the best way to read that?",
+            "single",
             (
-                C("A little lift of the lip corners (AU12).", True, "some AU12 is the 'half smile'."),
-                C("A touch of cheek raise (AU06).", True, "a little AU06 is part of 'soft eyes'."),
-                C("Hardly any brow lowering (AU04).", True, "a smooth forehead keeps AU04 low."),
                 C(
-                    "Lids pulled wide open (AU05).",
+                    "The smile was not a real one.",
                     False,
-                    "wide eyes are not part of the target (and AU05 is a weak channel).",
+                    "No: the tool never judges whether a smile is real, and this reading says little anyway "
+                    "(see the right answer).",
                 ),
                 C(
-                    "Lips pressed together (AU24).",
+                    "Not much: this face model hardly registers cheek raise for most faces, so a low AU06 is "
+                    "not evidence that the cheeks stayed still.",
+                    True,
+                    "Yes: AU06 is one of the three channels the AU table marks weak (with AU05 and AU09). "
+                    "Notice what you feel in your face instead of chasing that number.",
+                ),
+                C(
+                    "Push the cheeks up harder until the line rises.",
                     False,
-                    "pressed lips are tension; the target keeps AU24 low.",
+                    "No: the practice is about noticing, not chasing a number, and this number hardly moves "
+                    "with this model.",
                 ),
             ),
         ),

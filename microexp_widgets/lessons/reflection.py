@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as widgets
 
-from . import practice_log
+from . import memory, practice_log, store
 
 
 class Reflection(widgets.VBox):
@@ -35,6 +35,7 @@ class Reflection(widgets.VBox):
         super().__init__(
             children=[widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self._text, save, self._echo], **kwargs
         )
+        memory.remember(self)
 
     @property
     def text(self) -> str:
@@ -51,6 +52,15 @@ class Reflection(widgets.VBox):
         if not text:
             self._echo.value = "<p><i>Type something first, then save.</i></p>"
             return None
-        entry = practice_log.add_entry(self.lesson, self.kind, text, {"prompt": self.prompt})
+        try:
+            entry = practice_log.add_entry(self.lesson, self.kind, text, {"prompt": self.prompt})
+        except store.StoreError as error:
+            self._echo.value = f"<p>{html.escape(str(error))} Your text is still in the box.</p>"
+            return None
         self._echo.value = f"<p>Saved: <q>{html.escape(text)}</q></p>"
         return entry
+
+    def clear(self) -> None:
+        """Empty the box and the echo (used by "delete everything", also when it ran in another lesson)."""
+        self._text.value = ""
+        self._echo.value = ""

@@ -14,6 +14,9 @@ const STYLE = `
 .microexp-flash .mx-controls { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; min-height: 32px; }
 .microexp-flash button { padding: 4px 10px; cursor: pointer; }
 .microexp-flash .mx-feedback { display: flex; gap: 12px; align-items: center; min-height: 1.5em; }
+.microexp-flash .mx-note { border-left: 4px solid #b35806; padding: 6px 10px; margin: 6px 0; background: #fff7ec; color: #222; }
+.microexp-flash .mx-question { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; width: 100%; }
+.microexp-flash button[aria-pressed="true"] { outline: 3px solid #2166ac; font-weight: bold; }
 `;
 
 function median(values) {
@@ -38,6 +41,7 @@ function render({ model, el }) {
   const target = element("div", "mx-layer mx-target");
   const controls = element("div", "mx-controls");
   const feedback = element("div", "mx-feedback");
+  feedback.setAttribute("aria-live", "polite"); // screen readers hear the feedback after each answer
   const feedbackText = element("span", "mx-feedback-text");
   const reveal = element("div", "mx-reveal");
   stage.append(neutral, target);
@@ -48,6 +52,7 @@ function render({ model, el }) {
   let frameRequest = 0;
   let flashing = false;
   let localPhase = null; // "answer" between the end of a flash and Python's acknowledgement
+  let picked = { noticed: null, answer: null }; // the two answers of the current trial, sent together
 
   function sizeStage() {
     const svg = neutral.querySelector("svg");
@@ -72,35 +77,77 @@ function render({ model, el }) {
   function drawText() {
     const count = model.get("trial_count");
     const index = model.get("trial_index");
+    const status = model.get("status");
     head.textContent =
-      model.get("status") === "finished"
+      status === "finished"
         ? `Finished: ${count} flashes.`
-        : `${model.get("mode")}: flash ${index + 1} of ${count}`;
+        : status === "skipped"
+          ? "Drill skipped."
+          : status === "intro"
+            ? `Before you start: ${count} flashes, two questions each.`
+            : `${model.get("mode")}: flash ${index + 1} of ${count}`;
     feedbackText.textContent = model.get("feedback");
     reveal.innerHTML = model.get("reveal_svg");
   }
 
+  function button(className, text, onClick) {
+    const node = element("button", className, text);
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function sendAnswers() {
+    for (const b of controls.querySelectorAll("button")) b.disabled = true;
+    localPhase = null;
+    model.set("answer_report", { trial: model.get("trial_index"), ...picked, at: Date.now() });
+    model.save_changes();
+  }
+
+  function question(label, options, key) {
+    const row = element("div", "mx-question");
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", label);
+    row.append(element("span", "mx-ask", label));
+    for (const [text, value] of options) {
+      const node = button(`mx-choice mx-${key}`, text, () => {
+        picked[key] = value;
+        for (const b of row.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b === node));
+        if (picked.noticed !== null && picked.answer !== null) sendAnswers();
+      });
+      node.setAttribute("aria-pressed", "false");
+      row.append(node);
+    }
+    return row;
+  }
+
+  function start(choice) {
+    model.set("start_report", { choice, at: Date.now() });
+    model.save_changes();
+  }
+
   function drawControls() {
+    // Keyboard users keep their place: if a control of this drill had focus, the next main button gets it.
+    const hadFocus = root.contains(document.activeElement);
     controls.replaceChildren();
     const status = model.get("status");
     if (flashing) {
       controls.append(element("span", "mx-watch", "Watch the face..."));
+    } else if (status === "intro") {
+      controls.append(
+        element("div", "mx-note", model.get("note")),
+        button("mx-start", "Start", () => start("standard")),
+        button("mx-calm", "Start at a calm pace", () => start("calm")),
+        button("mx-skip", "Skip the drill", () => start("skip")),
+      );
     } else if (status === "answer" || localPhase === "answer") {
-      controls.append(element("span", "mx-ask", "What did you see?"));
-      for (const choice of model.get("choices")) {
-        const button = element("button", "mx-choice", choice);
-        button.addEventListener("click", () => {
-          for (const b of controls.querySelectorAll("button")) b.disabled = true;
-          localPhase = null;
-          model.set("answer_report", { trial: model.get("trial_index"), answer: choice, at: Date.now() });
-          model.save_changes();
-        });
-        controls.append(button);
-      }
+      controls.append(
+        question("Did anything move?", [["Yes", true], ["No", false]], "noticed"),
+        question("Which movement? (guess if unsure)", model.get("choices").map((c) => [c, c]), "answer"),
+      );
     } else if (status === "ready") {
-      const button = element("button", "mx-show", "Show the face");
-      button.addEventListener("click", () => flash());
-      controls.append(button);
+      const show = button("mx-show", "Show the face", () => flash());
+      controls.append(show);
+      if (hadFocus) show.focus();
     }
   }
 
@@ -137,6 +184,7 @@ function render({ model, el }) {
         showNeutral();
         flashing = false;
         localPhase = "answer";
+        picked = { noticed: null, answer: null };
         model.set("flash_report", {
           trial,
           requested_ms: requested,

@@ -1,13 +1,16 @@
 """FlashDrill: a METT-style exposure drill on the drawn face; Python plans the trials, the browser times them.
 
 Ekman's Micro Expression Training Tool flashes an expression between neutral frames and has learning, practice
-and test sections; recognition rises with exposure from about 20 ms up to about 200 ms and then levels off
-(Shen et al. 2012), and practice with feedback works best (Hurley 2012). See FACTS.md, "Training evidence".
-The stimuli are drawn faces: an emotion word may label a stimulus, never a learner.
+and test sections. Shen et al. (2012) varied exposure from 20 to 300 ms and found recognition rising up to about
+200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). See
+FACTS.md, "Training evidence". Each trial asks two questions, "did anything move?" and "which movement?", so a
+learner can see that noticing comes before naming. The stimuli are drawn faces: an emotion word may label a
+stimulus, never a learner.
 """
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,38 +18,54 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
 from ..face_drawing import face_svg, normalize_code
 from ..prototypes import PROTOTYPES
+from . import drill_results
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-__all__ = ["FlashDrill", "Trial", "MODES", "MIN_EXPOSURE_MS", "MAX_EXPOSURE_MS"]
+__all__ = ["FlashDrill", "Trial", "MODES", "MIN_EXPOSURE_MS", "MAX_EXPOSURE_MS", "plan_trials"]
 
 MODES = ("pre-test", "practice", "post-test")
 MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500  # the micro-expression range the drill teaches (FACTS.md)
 NOTHING = "nothing / not sure"
+BLANK = ""  # the target of a blank trial: the neutral face is "flashed", so nothing moves
+CALM_HOLD_MS = 2500
+ROOM_FOLDER = "room-drill"  # where a learner's optional anonymous export goes, next to the notebook
 _AU_LEVEL = 0.9  # a single-AU target is drawn strong: the drill tests seeing, not telling faint from absent
-_RESULT_COLUMNS = ["trial", "mode", "target", "exposure_ms", "measured_ms", "frame_ms", "on_time", "answer", "correct"]
+_RESULT_COLUMNS = ["trial", "mode", "target", "moved", "exposure_ms", "measured_ms", "frame_ms", "on_time",
+                   "noticed", "answer", "named"]  # fmt: skip
 _MODE_INTROS = {
-    "pre-test": "Pre-test: answer what you saw; you will not be told if you were right.",
-    "practice": "Practice: after each answer you see whether you were right, and the face that was flashed.",
+    "pre-test": "Pre-test: answer both questions; you will not be told if you were right.",
+    "practice": "Practice: after each answer you see what was flashed.",
     "post-test": "Post-test: the same as the pre-test, so you can compare.",
 }
+PHOTOSENSITIVITY_NOTE = (
+    "This drill briefly changes a line drawing of a face, for as little as 40 ms, once each time you press "
+    "Show the face. It never flickers on its own. If flashing images affect you, choose the calm pace "
+    "(a longer pause before each change) or skip the drill: nothing in the lessons depends on it."
+)
 
 
 @dataclass(frozen=True)
 class Trial:
-    """One planned flash: which target, for how long, in which part of the drill."""
+    """One planned flash: which target (``BLANK`` for none), for how long, in which part of the drill."""
 
     index: int
     mode: str
     target: str
     exposure_ms: int
+
+    @property
+    def moved(self) -> bool:
+        """True when something was flashed, False for a blank trial."""
+        return self.target != BLANK
 
 
 def _au_name(code: str) -> str:
@@ -85,32 +104,61 @@ def _resolve_targets(targets: Sequence[str] | Mapping[str, Mapping[str, float]])
 
 
 def plan_trials(
-    targets: Sequence[str], exposures_ms: Sequence[int], modes: Sequence[str], trials_per_mode: int, seed: int
+    targets: Sequence[str],
+    exposures_ms: Sequence[int],
+    per_exposure: Mapping[str, int],
+    blanks: Mapping[str, int],
+    seed: int | None,
 ) -> list[Trial]:
-    """Plan the drill: in each mode every exposure and every target come up equally often, in a seeded order."""
+    """Plan the drill in a balanced random order, part by part.
+
+    In each part (``per_exposure``'s keys, in order) every exposure comes up ``per_exposure[mode]`` times.
+    The order is built from rounds that hold each exposure once, shuffled within the round, so an exposure
+    never bunches at the start or end of a part (where a learner is fresh or tired). Within an exposure the
+    targets are dealt as evenly as the count allows. ``blanks[mode]`` blank trials (nothing moves) are
+    spread over the part, never first, so that "did anything move?" has a true "no".
+    """
     rng = random.Random(seed)
     trials: list[Trial] = []
-    for mode in modes:
-        exposures = [exposures_ms[k % len(exposures_ms)] for k in range(trials_per_mode)]
-        shown: list[str] = []
-        while len(shown) < trials_per_mode:  # whole shuffled rounds of targets keep their counts balanced
-            round_ = list(targets)
+    for mode, rounds in per_exposure.items():
+        dealt = {}
+        for exposure in exposures_ms:
+            pool: list[str] = []
+            while len(pool) < rounds:
+                shuffled = list(targets)
+                rng.shuffle(shuffled)
+                pool.extend(shuffled)
+            dealt[exposure] = pool[:rounds]
+            rng.shuffle(dealt[exposure])
+        order: list[tuple[str, int]] = []
+        for k in range(rounds):
+            round_ = list(exposures_ms)
             rng.shuffle(round_)
-            shown.extend(round_)
-        pairs = list(zip(exposures, shown[:trials_per_mode], strict=True))
-        rng.shuffle(pairs)
+            order.extend((dealt[exposure][k], exposure) for exposure in round_)
+        for _ in range(blanks.get(mode, 0)):
+            order.insert(rng.randint(1, len(order)), (BLANK, rng.choice(list(exposures_ms))))
         first = len(trials)
-        trials.extend(Trial(first + k, mode, target, exposure) for k, (exposure, target) in enumerate(pairs))
+        trials.extend(Trial(first + k, mode, target, exposure) for k, (target, exposure) in enumerate(order))
     return trials
 
 
+def _per_mode(value: int | Mapping[str, int], modes: Sequence[str], name: str, minimum: int) -> dict[str, int]:
+    counts = dict(value) if isinstance(value, Mapping) else {mode: int(value) for mode in modes}
+    if set(counts) != set(modes) or any(int(n) < minimum for n in counts.values()):
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, or one for each of {', '.join(modes)}.")
+    return {mode: int(counts[mode]) for mode in modes}
+
+
 class FlashDrill(anywidget.AnyWidget):
-    """Flash a drawn movement or expression between neutral faces for 40-500 ms and ask what was seen.
+    """Flash a drawn movement between neutral faces for 40-500 ms; ask whether anything moved, and what.
 
     The browser does the timing with ``requestAnimationFrame``: it swaps the pre-rendered target in, swaps the
     neutral face back once the requested time (to the nearest display frame) has passed, and reports the
-    duration actually displayed, measured from the frame timestamps. Python plans the trials with a seeded
-    random order, records answers and scores them. Nothing waits inside the kernel.
+    duration actually displayed, measured from the frame timestamps. Python plans the trials in a balanced,
+    seeded random order, records both answers and scores them. Nothing waits inside the kernel.
+
+    Before the first flash the widget shows a photosensitivity note with three choices: start, start at a
+    calm pace (a longer neutral pause before each flash), or skip the drill.
 
     Parameters
     ----------
@@ -121,20 +169,20 @@ class FlashDrill(anywidget.AnyWidget):
         Exposure times to test, each between 40 and 500 ms.
     modes
         The parts of the drill, in order: any of ``"pre-test"``, ``"practice"`` (with feedback), ``"post-test"``.
-    trials_per_mode
-        Flashes in each part.
+    trials_per_exposure
+        How often each exposure comes up in each part: one number, or one per part.
+    blank_trials
+        Trials per part in which nothing moves: one number, or one per part.
     seed
         Seed of the trial order, so a room of learners (or a test) can get the same drill.
     hold_ms
-        How long the neutral face stays before each flash.
+        How long the neutral face stays before each flash at the standard pace.
     size
         Width of the drawn face in pixels.
-    nothing_choice
-        Add a "nothing / not sure" answer button.
 
     Examples
     --------
-    >>> drill = FlashDrill(targets=["AU04", "AU12", "AU15"], exposures_ms=[40, 100, 200], seed=1)
+    >>> drill = FlashDrill(targets=["AU04", "AU12", "AU15"], exposures_ms=[40, 200, 500], seed=1)
     >>> drill  # doctest: +SKIP
     >>> drill.results  # doctest: +SKIP
     >>> drill.plot()  # doctest: +SKIP
@@ -151,10 +199,17 @@ class FlashDrill(anywidget.AnyWidget):
     mode = traitlets.Unicode("", help="Part of the drill the current trial belongs to.").tag(sync=True)
     exposure_ms = traitlets.Int(0, help="Requested exposure of the current trial in milliseconds.").tag(sync=True)
     hold_ms = traitlets.Int(800, help="Neutral face time before each flash in milliseconds.").tag(sync=True)
-    choices = traitlets.List(traitlets.Unicode(), help="Answer buttons, in order.").tag(sync=True)
-    status = traitlets.Unicode(
-        "ready", help="'ready' (waiting for Show), 'answer' (flash done, waiting for an answer) or 'finished'."
+    choices = traitlets.List(traitlets.Unicode(), help="Answer buttons for 'which movement?', in order.").tag(sync=True)
+    note = traitlets.Unicode(PHOTOSENSITIVITY_NOTE, help="The photosensitivity note shown before any flash.").tag(
+        sync=True
+    )
+    status = traitlets.Enum(
+        ("intro", "ready", "answer", "finished", "skipped"),
+        "intro",
+        help="'intro' (the note, before any flash), 'ready' (waiting for Show), 'answer' (flash done, waiting "
+        "for both answers), 'finished' or 'skipped'.",
     ).tag(sync=True)
+    pace = traitlets.Enum(("standard", "calm"), "standard", help="'calm' holds the neutral face longer.").tag(sync=True)
     feedback = traitlets.Unicode("", help="Plain text shown under the face after an answer.").tag(sync=True)
     reveal_svg = traitlets.Unicode("", help="In practice: the face that was flashed, shown with the feedback.").tag(
         sync=True
@@ -162,7 +217,10 @@ class FlashDrill(anywidget.AnyWidget):
     flash_report = traitlets.Dict(
         help="Set by the browser after a flash: trial, requested_ms, measured_ms, frame_ms, frames."
     ).tag(sync=True)
-    answer_report = traitlets.Dict(help="Set by the browser when an answer button is pressed: trial, answer.").tag(
+    answer_report = traitlets.Dict(
+        help="Set by the browser when both questions are answered: trial, noticed (bool), answer."
+    ).tag(sync=True)
+    start_report = traitlets.Dict(help="Set by the browser when the learner leaves the note: pace or skip.").tag(
         sync=True
     )
     flash_request = traitlets.Int(0, help="Incremented by flash() to make the browser flash the current trial.").tag(
@@ -173,13 +231,13 @@ class FlashDrill(anywidget.AnyWidget):
         self,
         targets: Sequence[str] | Mapping[str, Mapping[str, float]] = ("AU04", "AU12", "AU15", "AU01+AU02"),
         *,
-        exposures_ms: Sequence[int] = (40, 100, 200, 500),
+        exposures_ms: Sequence[int] = (40, 200, 500),
         modes: Sequence[str] = MODES,
-        trials_per_mode: int = 8,
+        trials_per_exposure: int | Mapping[str, int] = 8,
+        blank_trials: int | Mapping[str, int] = 2,
         seed: int | None = 0,
         hold_ms: int = 800,
         size: int = 220,
-        nothing_choice: bool = True,
         **kwargs: Any,
     ) -> None:
         unknown = sorted(set(kwargs) - set(self.class_trait_names()))
@@ -193,41 +251,53 @@ class FlashDrill(anywidget.AnyWidget):
         unknown = [m for m in modes if m not in MODES]
         if not modes or unknown:
             raise ValueError(f"Modes must be some of {', '.join(MODES)}; got {list(modes)}.")
-        if trials_per_mode < 1:
-            raise ValueError("trials_per_mode must be at least 1.")
+        per_exposure = _per_mode(trials_per_exposure, modes, "trials_per_exposure", 1)
+        blanks = _per_mode(blank_trials, modes, "blank_trials", 0)
         self._targets = _resolve_targets(targets)
         self._size = size
-        self.trials = plan_trials(list(self._targets), exposures, list(modes), trials_per_mode, seed)
+        self._standard_hold_ms = hold_ms
+        self.trials = plan_trials(list(self._targets), exposures, per_exposure, blanks, seed)
         self._records: dict[int, dict[str, Any]] = {}
         self._svg_cache: dict[str, str] = {}
         self._finish_callbacks = CallbackDispatcher()
-        choices = [*self._targets, *([NOTHING] if nothing_choice else [])]
         super().__init__(
             neutral_svg=face_svg({}, size=size),
-            choices=choices,
+            choices=[*self._targets, NOTHING],
             trial_count=len(self.trials),
             hold_ms=hold_ms,
             **kwargs,
         )
+        self.observe(self._on_start_report, names="start_report")
         self.observe(self._on_flash_report, names="flash_report")
         self.observe(self._on_answer_report, names="answer_report")
-        self._show_trial(0, intro=True)
+        self._show_trial(0, intro=True, status="intro")
 
     # -- public API ----------------------------------------------------------------------------------
+
+    def start(self, pace: str = "standard") -> None:
+        """Leave the photosensitivity note and begin (what its Start buttons do); ``pace`` is standard or calm."""
+        self.start_report = {"choice": pace, "from": "python"}
+
+    def skip(self) -> None:
+        """Skip the drill (what the note's Skip button does)."""
+        self.start_report = {"choice": "skip", "from": "python"}
 
     def flash(self) -> None:
         """Ask the browser to flash the current trial (what the "Show the face" button does)."""
         if self.status != "ready":
             raise RuntimeError(
-                "The drill is finished; make a new FlashDrill to go again."
-                if self.status == "finished"
-                else "Answer the last flash first."
+                {
+                    "intro": "Read the note and press Start first.",
+                    "answer": "Answer the last flash first.",
+                    "finished": "The drill is finished; make a new FlashDrill to go again.",
+                    "skipped": "The drill was skipped; make a new FlashDrill to try it.",
+                }[self.status]
             )
         self.flash_request += 1
 
-    def answer(self, choice: str) -> None:
-        """Answer the current trial (what an answer button does)."""
-        self.answer_report = {"trial": self.trial_index, "answer": choice, "from": "python"}
+    def answer(self, noticed: bool, choice: str = NOTHING) -> None:
+        """Answer the current trial (what the answer buttons do): did anything move, and which movement."""
+        self.answer_report = {"trial": self.trial_index, "noticed": noticed, "answer": choice, "from": "python"}
 
     def on_finish(self, callback: Callable[[FlashDrill], None], remove: bool = False) -> None:
         """Register ``callback(drill)`` to run when the last trial has been answered."""
@@ -235,21 +305,75 @@ class FlashDrill(anywidget.AnyWidget):
 
     @property
     def results(self) -> pd.DataFrame:
-        """One row per answered trial: trial, mode, target, exposure_ms (requested), measured_ms, frame_ms,
-        on_time (measured within one display frame of the request), answer, correct."""
+        """One row per flashed trial: trial, mode, target (empty for a blank), moved, exposure_ms (requested),
+        measured_ms, frame_ms, on_time (measured within one display frame of the request), noticed, answer,
+        named (the movement was named right; for a blank: "nothing / not sure" was chosen)."""
         import pandas as pd
 
         return pd.DataFrame([self._records[i] for i in sorted(self._records)], columns=_RESULT_COLUMNS)
 
-    def hit_rates(self) -> pd.DataFrame:
-        """Hit rate per mode and requested exposure: columns mode, exposure_ms, trials, hits, hit_rate."""
-        return hit_rates(self.results)
+    def rates(self) -> pd.DataFrame:
+        """Noticing and naming rates with Wilson intervals per part and exposure (see :func:`drill_results.rates`)."""
+        return drill_results.rates(self.results)
 
     def plot(self) -> go.Figure:
-        """A plotly figure of hit rate against exposure time, one line per mode."""
-        return hit_rate_figure(self.hit_rates())
+        """Noticing and naming against exposure time, with 95 % Wilson intervals.
+
+        When the drill has tests, only they are drawn: the few practice flashes per exposure would add
+        lines with intervals too wide to read.
+        """
+        table = self.rates()
+        tests = table[table["mode"] != "practice"]
+        return drill_results.rate_figure(
+            tests if len(tests) else table, title="Your noticing and naming against exposure time"
+        )
+
+    def save_anonymous(self, folder: str | Path = ".") -> Path:
+        """Write your answers as an anonymous file (no name, no date, no face) for a room view; return its path."""
+        if self.results["noticed"].notna().sum() == 0:
+            raise RuntimeError("Answer some flashes first: there is nothing to save yet.")
+        return drill_results.save_anonymous(self.results, folder)
+
+    def share_button(self, folder: str | Path = ROOM_FOLDER) -> widgets.VBox:
+        """A button that saves the anonymous file for a facilitator's room view, only when the learner presses it."""
+        button = widgets.Button(
+            description="Save my drill answers anonymously", icon="share", layout=widgets.Layout(width="auto")
+        )
+        message = widgets.HTML()
+
+        def save(_) -> None:
+            try:
+                path = self.save_anonymous(folder)
+            except RuntimeError as error:
+                message.value = html.escape(str(error))
+                return
+            message.value = html.escape(
+                f"Saved {path.name} in the {path.parent.name} folder next to this notebook. It holds your answers "
+                "and timings only: no name, no date, no face. Download it from the file browser and give it to "
+                "your facilitator, or delete it."
+            )
+
+        button.on_click(save)
+        return widgets.VBox([button, message])
 
     # -- reactions to the browser ------------------------------------------------------------------
+
+    def _on_start_report(self, change: dict) -> None:
+        choice = change["new"].get("choice")
+        if self.status != "intro":
+            if change["new"].get("from") == "python":
+                raise RuntimeError("The drill has already started.")
+            return
+        if choice not in ("standard", "calm", "skip"):
+            raise ValueError(f"{choice!r} is not a choice here: use 'standard', 'calm' or 'skip'.")
+        with self.hold_sync():
+            if choice == "skip":
+                self.feedback = "Skipped. Nothing in the lessons depends on the drill."
+                self.status = "skipped"
+                return
+            self.pace = choice
+            self.hold_ms = CALM_HOLD_MS if choice == "calm" else self._standard_hold_ms
+            self.status = "ready"
 
     def _on_flash_report(self, change: dict) -> None:
         report = change["new"]
@@ -262,12 +386,14 @@ class FlashDrill(anywidget.AnyWidget):
             "trial": trial.index + 1,
             "mode": trial.mode,
             "target": trial.target,
+            "moved": trial.moved,
             "exposure_ms": trial.exposure_ms,
             "measured_ms": measured,
             "frame_ms": frame,
             "on_time": abs(measured - trial.exposure_ms) <= frame,
+            "noticed": None,
             "answer": None,
-            "correct": None,
+            "named": None,
         }
         self.feedback, self.reveal_svg = "", ""
         self.status = "answer"
@@ -281,98 +407,46 @@ class FlashDrill(anywidget.AnyWidget):
         choice = str(report.get("answer", ""))
         if choice not in self.choices:
             raise ValueError(f"{choice!r} is not one of the answers: {', '.join(self.choices)}.")
+        noticed = bool(report.get("noticed"))
         trial = self.trials[self.trial_index]
-        correct = choice == trial.target
-        self._records[trial.index].update(answer=choice, correct=correct)
+        named = choice == (trial.target if trial.moved else NOTHING)
+        self._records[trial.index].update(noticed=noticed, answer=choice, named=named)
         if trial.mode == "practice":
-            shown = f"{self._records[trial.index]['measured_ms']:.0f} ms"
-            self.feedback = (
-                f"Right: it was {trial.target} ({shown})."
-                if correct
-                else f"Not this time: it was {trial.target}, shown for {shown}. Here it is, held still."
-            )
-            self.reveal_svg = self._svg(trial.target, size=max(80, self._size // 2))
+            self.feedback = self._practice_feedback(trial, noticed, named)
+            self.reveal_svg = self._svg(trial.target, size=max(80, self._size // 2)) if trial.moved else ""
         else:
             self.feedback, self.reveal_svg = "Answer saved.", ""
         self._show_trial(self.trial_index + 1)
 
-    def _show_trial(self, index: int, intro: bool = False) -> None:
+    def _practice_feedback(self, trial: Trial, noticed: bool, named: bool) -> str:
+        shown = f"{self._records[trial.index]['measured_ms']:.0f} ms"
+        if not trial.moved:
+            return f"Nothing moved this time ({shown} of the same neutral face)." + (
+                "" if not noticed else " Sensing a change that is not there happens to everyone."
+            )
+        seen = "You noticed a movement" if noticed else "You did not notice a movement"
+        if named:
+            return f"{seen}, and it was {trial.target}, shown for {shown}."
+        return f"{seen}; it was {trial.target}, shown for {shown}. Here it is, held still."
+
+    def _show_trial(self, index: int, intro: bool = False, status: str = "ready") -> None:
         if index >= len(self.trials):
             with self.hold_sync():
                 self.trial_index, self.target_svg, self.status = len(self.trials), "", "finished"
-                self.feedback = (self.feedback + " " if self.feedback else "") + "Done: see your hit rates below."
+                self.feedback = (self.feedback + " " if self.feedback else "") + "Done: see your curves below."
             self._finish_callbacks(self)
             return
         trial = self.trials[index]
         new_part = intro or self.trials[index - 1].mode != trial.mode
         with self.hold_sync():
             self.trial_index, self.mode, self.exposure_ms = index, trial.mode, trial.exposure_ms
-            self.target_svg = self._svg(trial.target)
+            self.target_svg = self._svg(trial.target) if trial.moved else self.neutral_svg
             if new_part:
                 self.feedback = (self.feedback + " " if self.feedback else "") + _MODE_INTROS[trial.mode]
-            self.status = "ready"
+            self.status = status
 
     def _svg(self, target: str, size: int | None = None) -> str:
         key = f"{target}@{size}"
         if key not in self._svg_cache:
             self._svg_cache[key] = face_svg(self._targets[target], size=size or self._size)
         return self._svg_cache[key]
-
-
-def hit_rates(results: pd.DataFrame) -> pd.DataFrame:
-    """Hit rate per mode and requested exposure from a drill's results table.
-
-    Parameters
-    ----------
-    results
-        Rows with at least ``mode``, ``exposure_ms`` and ``correct`` (``None`` for an unanswered flash,
-        which is left out).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``mode``, ``exposure_ms``, ``trials``, ``hits``, ``hit_rate`` (0..1), modes in drill order.
-    """
-    import pandas as pd
-
-    answered = results[results["correct"].notna()]
-    if answered.empty:
-        return pd.DataFrame({"mode": [], "exposure_ms": [], "trials": [], "hits": [], "hit_rate": []})
-    table = (
-        answered.assign(hit=answered["correct"].astype(bool).astype(int))
-        .groupby(["mode", "exposure_ms"], sort=False)["hit"]
-        .agg(trials="count", hits="sum")
-        .reset_index()
-    )
-    table["hit_rate"] = table["hits"] / table["trials"]
-    order = {mode: k for k, mode in enumerate(MODES)}
-    table = table.sort_values(["mode", "exposure_ms"], key=lambda s: s.map(order) if s.name == "mode" else s)
-    return table.reset_index(drop=True)
-
-
-def hit_rate_figure(rates: pd.DataFrame) -> go.Figure:
-    """Line plot of hit rate (%) against exposure time (ms), one line per mode."""
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    for mode, part in rates.groupby("mode", sort=False):
-        figure.add_trace(
-            go.Scatter(
-                x=part["exposure_ms"],
-                y=100 * part["hit_rate"],
-                mode="lines+markers",
-                name=str(mode),
-                customdata=part[["hits", "trials"]].to_numpy(),
-                hovertemplate="%{x} ms: %{customdata[0]} of %{customdata[1]} right (%{y:.0f}%)"
-                "<extra>%{fullData.name}</extra>",
-            )
-        )
-    figure.update_layout(
-        title="Your hit rate against exposure time",
-        xaxis_title="exposure (ms)",
-        yaxis_title="hit rate (%)",
-        yaxis_range=[-5, 105],
-        template="simple_white",
-        height=360,
-    )
-    return figure

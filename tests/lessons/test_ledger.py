@@ -2,7 +2,7 @@
 
 import pytest
 
-from microexp_widgets.lessons.ledger import DEFAULT_CUES, Cue, ImpressionLedger, tally
+from microexp_widgets.lessons.ledger import DEFAULT_CUES, Cue, ImpressionLedger, tally, verdict
 
 
 def test_contributions_fade_with_position():
@@ -27,12 +27,25 @@ def test_order_matters_unless_fade_is_one():
     assert tally(cues, fade=1.0).total == pytest.approx(tally(later, fade=1.0).total)
 
 
-def test_warm_cues_make_the_points_back():
-    # The article's party: the grimace starts you down; jokes and music bring the running total back up.
+def test_the_default_story_agrees_with_quiz_03():
+    # The article's party: the grimace starts you down, and the later cues outweigh it (quiz 03's right answer).
+    from microexp_widgets.lessons.quiz_bank import QUESTIONS
+
     result = tally(DEFAULT_CUES)
-    assert result.running[0] < 0 and result.running[1] == result.running[0]
-    assert result.running[-1] > result.running[0]
-    assert 0 < result.focus_share < 1
+    assert result.running[0] < 0 and result.total > 0.5
+    assert 0 < result.focus_share < 0.5
+    assert verdict(result).startswith("The later cues outweigh the first blip")
+    right = [c.text for spec in QUESTIONS["03_make_or_break"] for c in spec.choices if c.correct]
+    assert any("later cues outweigh it" in text for text in right), right
+    assert "later cues outweigh the first blip" in ImpressionLedger()._table.value
+
+
+def test_neutral_chat_only_leaves_you_a_few_points_down():
+    result = tally([cue for cue in DEFAULT_CUES if cue.key in ("grimace", "smile", "neutral")])
+    assert result.total < -0.5 and result.focus_share > 0.5
+    assert verdict(result).startswith("The first blip still outweighs")
+    assert "evened out" in verdict(tally([Cue("grimace", "g", -2), Cue("jokes", "j", 2)], fade=1.0))
+    assert verdict(tally([Cue("jokes", "j", 2)])) == "The impression ends on the warm side."
 
 
 def test_fade_must_be_sensible():
@@ -60,3 +73,18 @@ def test_widget_reorders_reweights_and_escapes_own_cues():
     assert "&lt;img" in ledger._table.value and "<img" not in ledger._table.value
     ledger.add("   ", 1)
     assert len(ledger.cues) == len(DEFAULT_CUES) + 1
+
+
+def test_reset_brings_back_the_default_story():
+    ledger = ImpressionLedger()
+    default = ledger.result()
+    ledger.remove(4)
+    ledger.remove(3)
+    ledger.move(0, +10)
+    ledger.fade = 1.0
+    ledger.add("remembers your name", 2)
+    assert ledger.result().total != pytest.approx(default.total)
+    ledger.reset()
+    assert ledger.cues == list(DEFAULT_CUES) and ledger.fade == 0.85
+    assert ledger.result() == default
+    assert [row.children[2].value for row in ledger._rows.children][0] == "1. a micro-grimace when you say hello"

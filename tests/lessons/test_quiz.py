@@ -82,7 +82,80 @@ def test_every_lesson_has_a_sound_question():
 
 def test_quiz_for_numbers_from_one():
     assert quiz_for("02_what_they_are", 2).spec.key == "02.fraction"
+    assert quiz_for("02_what_they_are", 3).spec.key == "02.limits"
     with pytest.raises(ValueError):
-        quiz_for("02_what_they_are", 3)
+        quiz_for("02_what_they_are", 4)
     with pytest.raises(ValueError):
         quiz_for("99_nope")
+
+
+def _spec(key: str) -> QuestionSpec:
+    return next(spec for specs in QUESTIONS.values() for spec in specs if spec.key == key)
+
+
+def _right(spec: QuestionSpec) -> Choice:
+    return next(c for c in spec.choices if c.correct)
+
+
+def test_quiz_03_agrees_with_the_default_ledger():
+    from microexp_widgets.lessons.ledger import DEFAULT_CUES, tally, verdict
+
+    assert "later cues outweigh it" in _right(_spec("03.ledger")).text
+    party = tally(DEFAULT_CUES)
+    assert party.total > 0 and party.focus_share < 0.5
+    assert verdict(party).startswith("The later cues outweigh the first blip")
+
+
+def test_quiz_04_does_not_reward_a_weak_channel_and_names_all_three():
+    from microexp_widgets.aus import AU_TABLE
+
+    weak = sorted(au.code for au in AU_TABLE if not au.reliable)
+    assert weak == ["AU05", "AU06", "AU09"]
+    spec = _spec("04.weak")
+    right = _right(spec)
+    assert "hardly registers" in right.text
+    assert all(code in right.feedback for code in weak)
+    for choice in spec.choices:  # no answer asks the learner to produce more of a weak channel
+        assert choice.correct or not choice.text.startswith("A touch of cheek raise")
+
+
+def test_quiz_05_suggests_a_question_the_cue_builder_suggests_for_that_scene():
+    from microexp_widgets.lessons.cue_cluster import CONTEXTS, assess
+
+    # The quiz's scene: a glare and folded arms, in a cold office with the low sun in their eyes.
+    scene = assess(["micro_glare", "crossed_arms"], ["sun", "cold"])
+    assert scene.label == "not warranted"
+    questions_here = {c.question for c in CONTEXTS if c.key in scene.explained.values()}
+    assert any(q in _right(_spec("05.cluster")).text for q in questions_here)
+
+
+def test_the_limits_question_teaches_timing_not_lies():
+    spec = _spec("02.limits")
+    right = _right(spec)
+    assert "500 ms or less" in right.text and "speaking" in right.text
+    lies = next(c for c in spec.choices if "lies" in c.text)
+    assert not lies.correct and "Porter & ten Brinke, 2008" in lies.feedback
+
+
+def test_feedback_never_says_feelings_are_unreadable_from_faces():
+    for specs in QUESTIONS.values():
+        for spec in specs:
+            for choice in spec.choices:
+                assert "not on the face" not in choice.feedback, spec.key
+
+
+def test_the_micro_cut_off_in_the_questions_is_the_spotters():
+    from microexp_widgets.spotting import MICRO_MAX_MS
+
+    assert f"{MICRO_MAX_MS:.0f} ms or less" in _right(_spec("02.limits")).text
+    assert f"{MICRO_MAX_MS:.0f} ms cut-off" in _right(_spec("02.facts")).text
+    assert f"under the {MICRO_MAX_MS:.0f} ms cut-off, so it counts as micro" in _spec("01.duration").numeric.right
+
+
+def test_quiz_06_orders_the_steps_as_the_checklist_does():
+    from microexp_widgets.lessons.checklist import STEPS
+
+    right = _right(_spec("06.order")).text.lower()
+    positions = [right.index(word) for word in ("exhale", "soft eyes", "curious")]
+    assert positions == sorted(positions)
+    assert [s.lower()[:6] for s in STEPS] == ["exhale", "soft e", "quick "]

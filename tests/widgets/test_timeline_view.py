@@ -92,10 +92,11 @@ def test_a_real_sample_draws_its_aus_events_and_own_frame(sample_timeline):
     sent: list = []
     view._still.send = lambda content, buffers=None: sent.append((content, buffers))  # what reaches the page
     view.select_event(0)
-    wait_for(lambda: view._still.has_picture)
+    wait_for(lambda: sent)  # has_picture turns True before the JPEG is encoded and sent
+    assert view._still.has_picture
     content, buffers = sent[-1]
     assert buffers and buffers[0][:2] == b"\xff\xd8", "the apex frame should be sent as a JPEG"
-    assert "Your own frame" in content["caption"]
+    assert "sample clip (not you)" in content["caption"]  # a stranger's face is never called "your own"
     assert "value" not in view._still.get_state(), "the picture must never be synced state"
 
 

@@ -1,0 +1,107 @@
+"""Describe before you look it up (lesson 05): watch a clip, write what moved, then reveal what the tool spotted.
+
+Writing first keeps the learner's own noticing from being anchored by the tool's list; the list then works as
+feedback on the description, in movement words, never as a reading of the person in the clip.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+
+MIN_NOTE_CHARS = 10
+_PROMPT = (
+    "<b>1. Watch the clip</b> (play it as often as you like). <b>2. Write what moved</b>: which part of the face, "
+    "when, for how long, in movement words only. <b>3. Then reveal</b> what the tool spotted and compare."
+)
+_LOCKED = "Write a few words first: the list stays hidden until you have described what you saw."
+
+
+class ClipStudy(widgets.VBox):
+    """Play a clip, take the learner's description, then reveal the spotted movements and the timeline.
+
+    Parameters
+    ----------
+    path : str or Path
+        The clip to study (a sample clip: a stranger's face, so nothing here is about the learner).
+    credit : str
+        Shown under the video, for example the footage's licence credit.
+    max_events : int
+        How many of the first spotted movements the revealed list shows; the timeline shows them all.
+
+    The learner's text stays in this widget only: it is not saved anywhere.
+    """
+
+    def __init__(self, path: str | Path, *, credit: str = "", max_events: int = 10, **kwargs) -> None:
+        from ..pipeline import analyze_video
+
+        path = Path(path)
+        self.timeline = analyze_video(path)
+        self.max_events = max_events
+        self.video = widgets.Video(
+            value=path.read_bytes(), format=path.suffix.lstrip(".") or "mp4", autoplay=False, loop=False, width=480
+        )
+        self.notes = widgets.Textarea(
+            placeholder="For example: brows go up briefly near the start; lip corners pull up while she talks...",
+            layout=widgets.Layout(width="100%", height="6em"),
+        )
+        self.reveal_button = widgets.Button(
+            description="Reveal the spotted movements", icon="eye", disabled=True, layout=widgets.Layout(width="auto")
+        )
+        self.reveal_button.on_click(lambda _: self.reveal())
+        self._hint = widgets.HTML(_LOCKED)
+        self._answer = widgets.VBox()
+        self.notes.observe(self._on_notes, names="value")
+        header = widgets.HTML(_PROMPT)
+        caption = widgets.HTML(f"<i>{html.escape(credit)}</i>" if credit else "")
+        super().__init__(
+            children=[header, self.video, caption, self.notes, self.reveal_button, self._hint, self._answer], **kwargs
+        )
+
+    @property
+    def revealed(self) -> bool:
+        """True once the list of spotted movements is shown."""
+        return bool(self._answer.children)
+
+    def _on_notes(self, change: dict) -> None:
+        ready = len(change["new"].strip()) >= MIN_NOTE_CHARS
+        self.reveal_button.disabled = not ready or self.revealed
+        self._hint.value = "" if ready else _LOCKED
+
+    def _label(self, event) -> str:
+        """micro or macro, except for a movement the clip's start or end cuts off: its true length is unknown."""
+        times = self.timeline.frame["time_s"]
+        if event.onset_s <= times.iloc[0]:
+            return "cut off: already moving when the clip starts"
+        if event.offset_s >= times.iloc[-1]:
+            return "cut off: still moving when the clip ends"
+        return event.kind
+
+    def reveal(self) -> None:
+        """Show the first spotted movements, the learner's own words beside them, and the full timeline."""
+        if len(self.notes.value.strip()) < MIN_NOTE_CHARS:
+            raise RuntimeError("Describe what you saw first (a few words); then the list can be revealed.")
+        if self.revealed:
+            return
+        from ..aus import au_info
+        from ..widgets.timeline_view import TimelineView
+
+        rows = "".join(
+            f"<tr><td>{e.onset_s:.2f} s</td><td>{html.escape(e.au)} {html.escape(au_info(e.au).name)}</td>"
+            f"<td>{e.duration_ms:.0f} ms</td><td>{html.escape(self._label(e))}</td></tr>"
+            for e in self.timeline.events[: self.max_events]
+        )
+        total = len(self.timeline.events)
+        table = (
+            f"<p><b>You wrote:</b> {html.escape(self.notes.value.strip())}</p>"
+            f"<p><b>The tool spotted {total} movements.</b> The first {min(total, self.max_events)}:</p>"
+            "<table><tr><th>onset</th><th>movement</th><th>duration</th><th>label</th></tr>"
+            f"{rows}</table>"
+            "<p>Which did you catch? Which did you miss, and which did you notice that the tool did not list? "
+            "Remember that she is talking: speech moves the mouth in many brief bursts.</p>"
+        )
+        self.reveal_button.disabled = True
+        self._hint.value = ""
+        self._answer.children = [widgets.HTML(table), TimelineView(self.timeline)]

@@ -1,0 +1,62 @@
+"""Whose face a take shows: the learner's own (a camera take or a file they uploaded) or a sample clip.
+
+A sample clip is a stranger's face. Lesson widgets show its feedback labelled "sample clip (not you)", and never
+log it, count it or compare it with the learner's takes.
+"""
+
+from __future__ import annotations
+
+CAMERA = "camera"
+FILE = "file"
+SAMPLE = "sample"
+
+#: How each origin is named to the learner.
+LABELS = {CAMERA: "your camera take", FILE: "your uploaded file", SAMPLE: "sample clip (not you)"}
+
+# Recorder states on the camera route: once one is seen, the next timeline is a camera take.
+_CAMERA_STATES = ("countdown", "recording", "receiving")
+
+
+def _sample_file_names() -> set[str]:
+    from ..assets import SAMPLES
+
+    return {asset.filename for asset in SAMPLES.values()}
+
+
+def is_sample(timeline) -> bool:
+    """True when the timeline was made from one of the sample clips.
+
+    A timeline that says so itself (a boolean ``is_sample``, or a ``source`` like ``"sample:pexels"``) is believed;
+    otherwise its ``source``, the clip's file name, is compared with the sample clips' file names.
+    """
+    marker = getattr(timeline, "is_sample", None)
+    if isinstance(marker, bool):
+        return marker
+    source = str(getattr(timeline, "source", "") or "")
+    return source.startswith("sample:") or source in _sample_file_names()
+
+
+class TakeRoute:
+    """Follows a recorder's state to tell a camera take from an uploaded file or a sample clip.
+
+    Parameters
+    ----------
+    recorder : microexp_widgets.Recorder or any widget
+        Watched through its ``state`` trait when it has one; without it every take counts as a camera take.
+    """
+
+    def __init__(self, recorder) -> None:
+        self._route = CAMERA
+        if hasattr(recorder, "has_trait") and recorder.has_trait("state"):
+            recorder.observe(self._on_state, "state")
+
+    def _on_state(self, change) -> None:
+        if change["new"] in _CAMERA_STATES:
+            self._route = CAMERA
+        elif change["new"] == "analysing" and change["old"] not in _CAMERA_STATES:
+            # Straight from idle to analysing: the Upload or the sample button, never the camera.
+            self._route = FILE
+
+    def origin_of(self, timeline) -> str:
+        """``"sample"``, ``"camera"`` or ``"file"`` for a timeline this recorder just delivered."""
+        return SAMPLE if is_sample(timeline) else self._route
