@@ -209,3 +209,14 @@ def test_the_guides_mirror_key_matches_the_practice_bands():
     guide = " ".join(_guide_text().split())
     assert "Cheek raise (AU06) is left out" in guide
     assert "AU06" not in {band.au for band in TARGET_BANDS}
+
+
+def test_the_progress_widget_states_each_lessons_own_estimated_time():
+    import re
+
+    from microexp_widgets.lessons.progress import LESSONS
+
+    for lesson in LESSONS:
+        first = nbformat.read(LESSONS_DIR / f"{lesson.key}.ipynb", as_version=4).cells[0].source
+        stated = re.search(r"\*\*Estimated time:\*\* (\d+) minutes", first)
+        assert stated and int(stated.group(1)) == lesson.minutes, lesson.key
