@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 # The single-user server must speak the hub's API version: the same jupyterhub release on both sides.
 JUPYTERHUB_REQUIREMENT = "jupyterhub==6.1.1"
-INSTALL_TIMEOUT_S = 900
+INSTALL_TIMEOUT_S = 1500  # the first build took 13.5 min on a 2-core machine under heavy load
 
 
 def _requirements_key() -> str:
@@ -64,7 +64,6 @@ def ensure_env() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if done.exists():
             _install_this_package(env)
-            _open_to_all(root)
             return env
         shutil.rmtree(env, ignore_errors=True)  # a build that was cut off half-way
         subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(env)], check=True)
@@ -81,7 +80,19 @@ def ensure_env() -> Path:
         done.write_text("complete\n")
         _install_this_package(env)
         _open_to_all(root)
+        _remove_outdated(root, keep=env)
     return env
+
+
+def _remove_outdated(root: Path, keep: Path) -> None:
+    """Environments for requirements that have since changed take about a gigabyte each: remove them."""
+    for other in root.glob("env-*"):
+        if other == keep:
+            continue
+        if other.is_symlink():
+            other.unlink()
+        else:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _package_key() -> str:
@@ -105,6 +116,7 @@ def _install_this_package(env: Path) -> None:
         timeout=INSTALL_TIMEOUT_S,
     )
     stamp.write_text(key + "\n")
+    _open_to_all(env)
 
 
 def shared_assets(env: Path) -> Path:
