@@ -116,8 +116,8 @@ class LessonProgress(widgets.VBox):
             )
         count = sum(lesson.key in done for lesson in LESSONS)
         self._overview.value = (
-            f"<p><b>{count} of {len(LESSONS)} lessons done.</b> Progress is kept only on this machine "
-            f"(<code>{html.escape(str(store.store_path()))}</code>).</p>"
+            f"<p><b>{count} of {len(LESSONS)} lessons done.</b> Progress is kept only in your user folder on the "
+            f"computer that runs this notebook (<code>{html.escape(str(store.store_path()))}</code>).</p>"
             f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"
         )
         if self.lesson:

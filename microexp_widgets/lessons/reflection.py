@@ -27,7 +27,8 @@ class Reflection(widgets.VBox):
         self.lesson = lesson
         self.kind = kind
         self._text = widgets.Textarea(
-            placeholder="Type here; it stays on this machine.", layout=widgets.Layout(width="100%", height="5em")
+            placeholder="Type here; it stays in your user folder where this notebook runs.",
+            layout=widgets.Layout(width="100%", height="5em"),
         )
         save = widgets.Button(description="Save to my practice log", icon="save", layout=widgets.Layout(width="auto"))
         save.on_click(lambda _: self.save())
