@@ -14,7 +14,9 @@ from .spotting import DEFAULT_SETTINGS, AUEvent, SpottingSettings, find_events
 # Blinks are movements but not expressions; the MEGC spotting protocols leave them out too.
 EXPRESSION_AUS: tuple[str, ...] = tuple(code for code in AU_CODES if code != "AU45")
 
-EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind"]
+# "cut_off" extends the JSON contract: None for a complete event, else the edge of the take that cut it
+# ("start", "end" or "both"); such events have kind "cut_off" (FAULTS.md P8).
+EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"]
 
 
 def spot_frame(frame: pd.DataFrame, settings: SpottingSettings = DEFAULT_SETTINGS) -> list[AUEvent]:
