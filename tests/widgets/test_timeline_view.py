@@ -10,11 +10,8 @@ from _made_timelines import two_movements
 
 from microexp_widgets import analyze_video, read_openface_csv
 from microexp_widgets.assets import sample_path
-from microexp_widgets.aus import AU_TABLE
 from microexp_widgets.widgets.recorder import Recorder
 from microexp_widgets.widgets.timeline_view import TimelineView
-
-AU_COUNT = len(AU_TABLE)
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +33,32 @@ def test_an_empty_view_says_what_to_do():
     assert view.event_rows == [] and view.events_table.empty
 
 
+def _visible_traces(view) -> list[str]:
+    return [t.meta["au"] for t in view.figure.data if t.meta["role"] == "trace" and t.visible]
+
+
 def test_the_figure_is_updated_in_place_not_rebuilt():
     view = TimelineView()
     figure, traces = view.figure, list(view.figure.data)
     first = two_movements()
     view.timeline = first
     assert view.figure is figure and list(view.figure.data) == traces
-    au04 = view.figure.data[[au.code for au in AU_TABLE].index("AU04")]
+    assert view.lanes == ["AU04", "AU12"] and _visible_traces(view) == ["AU04", "AU12"]
+    au04 = next(t for t in view.figure.data if t.meta.get("au") == "AU04")
     assert list(au04.y[30:36]) == pytest.approx([0.2, 0.5, 0.7, 0.7, 0.5, 0.2])
-    assert len(view.figure.layout.shapes) == 2
     view.timeline = None
-    assert view.figure is figure and len(view.figure.layout.shapes) == 0
-    assert all(len(trace.x) == 0 for trace in view.figure.data[:AU_COUNT])
+    assert view.figure is figure and list(view.figure.layout.yaxis.ticktext) == []
+    assert all(t.x is None or len(t.x) == 0 for t in view.figure.data)
+
+
+def test_a_page_that_renders_later_gets_the_figure_as_it_is_now():
+    # Edits travel as one-off messages; a view made after them renders from the synced state, which must be current.
+    view = TimelineView(two_movements())
+    state = view.figure.get_state()
+    ticks = state["_widget_layout"]["yaxis"]["ticktext"]
+    assert list(ticks) == ["AU04 brow lowerer", "AU12 lip corner puller"]
+    view.select_event(1)
+    assert view.figure.get_state()["_widget_layout"]["shapes"], "the selection and cursor reach the synced state"
 
 
 def test_table_lists_each_movement_with_its_timing():
@@ -60,50 +71,98 @@ def test_table_lists_each_movement_with_its_timing():
     assert first_row == ["AU04", "1.00", "1.07", "1.20", "200", "micro"]
 
 
-def test_region_toggles_hide_and_show_their_aus():
-    view = TimelineView(two_movements())
-    view._region_buttons["brows"].value = False
-    for trace, au in zip(view.figure.data[:AU_COUNT], AU_TABLE, strict=True):
-        assert trace.visible == ("legendonly" if au.region == "brows" else True)
-    view._region_buttons["brows"].value = True
-    assert all(trace.visible is True for trace in view.figure.data[:AU_COUNT])
+def test_cut_off_movements_say_so_in_the_table_and_the_title():
+    made = two_movements()
+    made.frame.loc[:3, "AU01"] = 0.6
+    view = TimelineView(type(made)(made.frame, source="made"))
+    assert view.event_rows[0].split()[-3:] == ["cut", "off", "(start)"]
+    assert "1 cut off" in view.figure.layout.title.text
+    assert "cut off by the start or end of the take" in view._summary.value
 
 
-def test_picking_a_movement_highlights_it_and_moves_the_cursor():
+def test_region_toggles_hide_their_lanes_and_show_on_or_off():
     view = TimelineView(two_movements())
+    brows = view._region_buttons["brows"]
+    assert brows.icon == "check-square-o" and brows.button_style == "info"
+    brows.value = False
+    assert view.lanes == ["AU12"] and list(view.figure.layout.yaxis.ticktext) == ["AU12 lip corner puller"]
+    assert brows.icon == "square-o" and brows.button_style == ""
+    brows.value = True
+    assert view.lanes == ["AU04", "AU12"]
+
+
+def test_trace_buttons_pick_the_traces_under_the_lanes():
+    view = TimelineView(two_movements())
+    assert sorted(view._trace_buttons) == ["AU04", "AU12"]
+    view._trace_buttons["AU04"].value = False
+    assert view.traces == ["AU12"] and _visible_traces(view) == ["AU12"]
+    view.traces = ["AU04", "AU12"]
+    assert view._trace_buttons["AU04"].value is True and _visible_traces(view) == ["AU04", "AU12"]
+
+
+def test_picking_a_movement_shows_its_trace_highlights_it_and_moves_the_cursor():
+    view = TimelineView(two_movements())
+    view.traces = ["AU04"]
     view.select_event(1)
     assert view.selected == 1 and view.time_s == pytest.approx(3.0)
-    assert view.figure.layout.shapes[1].line.width == 3
-    cursor = view.figure.data[AU_COUNT + 1]
-    assert list(cursor.x) == [3.0, 3.0]
+    assert "AU12" in view.traces and "AU12" in _visible_traces(view)
+    macro = next(t for t in view.figure.data if t.meta.get("kind") == "macro")
+    assert list(macro.marker.line.width) == [3]
+    cursor = view.figure.layout.shapes[-1]
+    assert cursor.x0 == cursor.x1 == pytest.approx(3.0)
     # A made timeline has no video: the learner is told there is no picture.
     wait_for(lambda: "No picture available" in view._still_caption.value)
     assert not view._still.has_picture
 
 
+def test_clicking_a_lane_picks_its_strongest_movement():
+    view = TimelineView(two_movements())
+    lanes = view.figure.data[0]
+
+    class Points:
+        point_inds = [1]
+
+    view._on_lane_click(lanes, Points(), None)
+    assert view.selected == 1 and view.timeline.events[1].au == "AU12"
+
+
 @pytest.mark.slow
-def test_a_real_sample_draws_its_aus_events_and_own_frame(sample_timeline):
+def test_captions_say_your_take_only_for_the_learners_own_take(sample_timeline):
+    view = TimelineView(sample_timeline)
+    assert sample_timeline.sample == "single_face" and not sample_timeline.is_own_take
+    assert "your take" not in view._summary.value and "sample clip" in view._summary.value
+    assert "Your" not in view._still_title.value and "your own" not in view._still_caption.value
+    own = TimelineView(two_movements())
+    assert "your take" in own._summary.value
+
+
+@pytest.mark.slow
+def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
     view = TimelineView(sample_timeline)
     frame = sample_timeline.frame
-    for trace, au in zip(view.figure.data[:AU_COUNT], AU_TABLE, strict=True):
-        assert list(trace.y) == pytest.approx(frame[au.code].tolist(), nan_ok=True)
-    assert len(view.figure.layout.shapes) == len(sample_timeline.events) == len(view.event_rows) > 0
+    for trace in view.figure.data:
+        if trace.meta["role"] == "trace":
+            assert list(trace.y) == pytest.approx(frame[trace.meta["au"]].tolist(), nan_ok=True)
+    bars = sum(len(t.x) for t in view.figure.data if t.meta["role"] == "bars")
+    assert bars == len(sample_timeline.events) == len(view.event_rows) > 0
     assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view._summary.value
     sent: list = []
     view._still.send = lambda content, buffers=None: sent.append((content, buffers))  # what reaches the page
     view.select_event(0)
     wait_for(lambda: view._still.has_picture)
-    content, buffers = sent[-1]
+    content, buffers = sent[-1]  # has_picture turns True only once the picture has been sent
     assert buffers and buffers[0][:2] == b"\xff\xd8", "the apex frame should be sent as a JPEG"
-    assert "Your own frame" in content["caption"]
+    assert "sample clip" in content["caption"] and "your own" not in content["alt"]
     assert "value" not in view._still.get_state(), "the picture must never be synced state"
+    view._still._on_page_message(view._still, {"kind": "ready"}, [])  # a second view, or a reload, asks again
+    assert sent[-1][1] == buffers
 
 
 @pytest.mark.slow
 def test_an_openface_csv_is_drawn_too_but_has_no_picture():
     timeline = read_openface_csv(sample_path("openface_csv"))
     view = TimelineView(timeline)
-    au12 = view.figure.data[[au.code for au in AU_TABLE].index("AU12")]
+    au12 = next(t for t in view.figure.data if t.meta.get("au") == "AU12")
     assert list(au12.y) == pytest.approx(timeline.frame["AU12"].tolist(), nan_ok=True)
     assert "OpenFace" in view.figure.layout.title.text
     assert timeline.still_at(0.0) is None
