@@ -7,8 +7,8 @@ in bar height, hatching, apex marker shape and a text label, not colour alone. W
 named "(weak)" on their lane and dotted as traces.
 
 Plain functions returning ``plotly.graph_objects.Figure`` (or the dicts inside one), so lessons can use them without
-widgets; :class:`~microexp_widgets.TimelineView` builds its ``FigureWidget`` once from :func:`timeline_figure` and then
-updates the same traces in place with :func:`timeline_traces` and :func:`timeline_layout`.
+widgets; :class:`~microexp_widgets.TimelineView` draws :func:`timeline_figure` again whenever the take, the picked
+movement or the picked traces change.
 """
 
 from __future__ import annotations
@@ -403,6 +403,7 @@ def timeline_figure(
     regions: Iterable[str] = REGIONS,
     traces: Iterable[str] | None = None,
     selected: int | None = None,
+    cursor_s: float | None = None,
 ) -> go.Figure:
     """A take as annotation lanes (one per AU that moved) over the intensity traces of the picked AUs."""
     import plotly.graph_objects as go
@@ -410,7 +411,7 @@ def timeline_figure(
     regions = tuple(regions)
     return go.Figure(
         data=timeline_traces(timeline, regions=regions, traces=traces, selected=selected),
-        layout=timeline_layout(timeline, regions=regions, selected=selected),
+        layout=timeline_layout(timeline, regions=regions, selected=selected, cursor_s=cursor_s),
     )
 
 

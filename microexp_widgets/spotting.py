@@ -122,10 +122,7 @@ def find_events(
             offset_s = float(times[end]) if valid[end] else min(offset_s, float(times[end]))
         duration_ms = (offset_s - onset_s) * 1000.0
         cut_off = _cut_off_edge(start <= first_frame, end - 1 >= last_frame)
-        if cut_off is not None:
-            kind = "cut_off"
-        else:
-            kind = "micro" if duration_ms <= MICRO_MAX_MS else "macro"
+        kind = "cut_off" if cut_off is not None else "micro" if duration_ms <= MICRO_MAX_MS else "macro"
         events.append(
             AUEvent(
                 au=au,

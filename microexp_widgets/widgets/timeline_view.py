@@ -1,15 +1,16 @@
 """``TimelineView``: a take's movements as annotation lanes over the traces a learner picks, with a table and a still.
 
-The figure is one plotly ``FigureWidget`` built once and updated in place (``batch_update``) for every new timeline,
-so replacing a take never rebuilds the widget. Picking a movement (in the lanes or the table) shows its AU's trace and
-the take's own frame at its apex; that picture travels as a custom message (:mod:`._still`), not as widget state,
-and exists only for the current take.
+The figure is a plain plotly figure shown as one output that JupyterLab's plotly renderer draws whole every time
+(a ``FigureWidget`` drew nothing when it was built and filled in one cell, or when its 5 MB module missed anywidget's
+2 s start-up deadline on a busy machine); a small relay passes clicks on it back to Python. Picking a movement (in
+the lanes or the table) shows its AU's trace and the take's own frame at its apex; that picture travels as a custom
+message (:mod:`._still`), not as widget state, and exists only for the current take.
 """
 
 from __future__ import annotations
 
-import copy
 import html
+import json
 import threading
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ import traitlets
 from .. import plots
 from ..aus import AU_TABLE, REGIONS, au_info
 from ..spotting import kind_words
-from ._fit import FitWidth
+from ._plot_clicks import PlotClicks
 from ._still import StillView
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ _STYLE = (
     ".microexp-toggles .widget-toggle-button {width: auto; min-width: 56px; padding: 0 10px;}</style>"
 )
 _ON_ICON, _OFF_ICON = "check-square-o", "square-o"
-# Trace indexes in the figure: plots.timeline_traces always returns these in this order.
-_LANES, _BARS, _APEXES, _FIRST_AU = 0, (1, 2, 3), 4, 6
+_PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 def _row(event: AUEvent) -> str:
@@ -83,12 +83,12 @@ class TimelineView(widgets.VBox):
 
     Notes
     -----
-    ``figure`` is the plotly ``FigureWidget``; ``time_s`` is the time cursor (set by clicking a trace or picking a
+    ``figure`` is the plotly ``Figure`` last drawn; ``time_s`` is the time cursor (set by clicking a trace or picking a
     movement; an :class:`~microexp_widgets.AUFace` can follow it with ``face.link(view)``).
     """
 
     timeline = traitlets.Any(None, allow_none=True, help="The AUTimeline shown, or None.")
-    """Type: AUTimeline or None. Default: None. Setting it redraws the figure in place."""
+    """Type: AUTimeline or None. Default: None. Setting it draws the take."""
     time_s = traitlets.Float(0.0, help="Time cursor in seconds.")
     """Type: float. Default: 0.0. Moves the dashed cursor line; follows clicks on a trace."""
     selected = traitlets.Int(-1, help="Index of the picked movement in timeline.events, or -1.")
@@ -97,15 +97,11 @@ class TimelineView(widgets.VBox):
     """Type: list[str]. Default: the AU of the strongest movement and at most three more (set for each take)."""
 
     def __init__(self, timeline: AUTimeline | None = None):
-        import plotly.graph_objects as go
-
-        self.figure = go.FigureWidget(plots.timeline_figure(None))
-        self._au_traces = {au.code: self.figure.data[_FIRST_AU + i] for i, au in enumerate(AU_TABLE)}
-        self.figure.data[_LANES].on_click(self._on_lane_click)
-        for index in (*_BARS, _APEXES):
-            self.figure.data[index].on_click(self._on_event_click)
-        for trace in self._au_traces.values():
-            trace.on_click(self._on_trace_click)
+        self._trace_buttons: dict[str, widgets.ToggleButton] = {}
+        self.figure = plots.timeline_figure(None)
+        self._plot = widgets.Output(layout=widgets.Layout(min_height=f"{plots.figure_height(0)}px"))
+        self._clicks = PlotClicks()
+        self._clicks.on_click(self._on_plot_click)
 
         self._region_buttons = {
             region: _toggle(region, f"show or hide the lanes of the {region}") for region in REGIONS
@@ -114,7 +110,6 @@ class TimelineView(widgets.VBox):
             button.observe(lambda _change: self._draw_figure(), "value")
         regions = widgets.HBox([widgets.Label("Face regions:"), *self._region_buttons.values()])
         regions.add_class("microexp-toggles")
-        self._trace_buttons: dict[str, widgets.ToggleButton] = {}
         self._trace_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self._trace_row.add_class("microexp-toggles")
 
@@ -131,7 +126,7 @@ class TimelineView(widgets.VBox):
         self._still_id = 0
         self._cursor_s: float | None = None  # no cursor line until something sets time_s for this take
         super().__init__(
-            [self._summary, regions, self._trace_row, FitWidth(), self.figure, widgets.HBox([events_box, still_box])]
+            [self._summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
         )
         self.add_class("microexp-timeline-view")
         self._redraw(None)
@@ -205,23 +200,18 @@ class TimelineView(widgets.VBox):
         self._draw_figure()
 
     def _draw_figure(self) -> None:
+        """Draw the figure as it is now, as one plain plotly output (see ``_plot_clicks.js`` for why)."""
         selected = self.selected if self.selected >= 0 else None
-        regions = self._shown_regions()
-        traces = plots.timeline_traces(self.timeline, regions=regions, traces=self.traces, selected=selected)
-        layout = plots.timeline_layout(self.timeline, regions=regions, selected=selected, cursor_s=self._cursor_s)
-        with self.figure.batch_update():
-            for trace, new in zip(self.figure.data, traces, strict=True):
-                trace.update({key: value for key, value in new.items() if key != "type"})
-            self.figure.layout.update(layout)
-        self._resync_figure_state()
-
-    def _resync_figure_state(self) -> None:
-        # NOTE: plotly's FigureWidget sends each edit as a one-off message that a page applies only once the
-        # widget's module has loaded there, and syncs its whole state only when it is assigned. A view built and
-        # filled in one cell therefore drew nothing (issue 9). Assigning the state after every edit keeps what any
-        # page renders from (a view made after the take, a second view, a reload) equal to the figure.
-        self.figure._widget_data = copy.deepcopy(self.figure._data)
-        self.figure._widget_layout = copy.deepcopy(self.figure._layout)
+        self.figure = plots.timeline_figure(
+            self.timeline, regions=self._shown_regions(), traces=self.traces, selected=selected,
+            cursor_s=self._cursor_s,
+        )  # fmt: skip
+        bundle = {
+            _PLOTLY_MIME: {**json.loads(self.figure.to_json()), "config": {"displaylogo": False}},
+            "text/plain": plots.timeline_title(self.timeline),
+        }
+        # Set as the output's state (not printed into it), so it works from any thread and outside a kernel too.
+        self._plot.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
 
     def _make_trace_buttons(self, events: list[AUEvent]) -> None:
         codes = [au.code for au in AU_TABLE if au.code in {e.au for e in events}]
@@ -244,10 +234,7 @@ class TimelineView(widgets.VBox):
         for code, button in self._trace_buttons.items():
             button.value = code in change.new
         if self.timeline is not None:
-            with self.figure.batch_update():
-                for code, trace in self._au_traces.items():
-                    trace.visible = code in change.new
-            self._resync_figure_state()
+            self._draw_figure()
 
     def _summary_html(self, timeline: AUTimeline | None) -> str:
         if timeline is None:
@@ -272,30 +259,24 @@ class TimelineView(widgets.VBox):
 
     @traitlets.observe("time_s")
     def _move_cursor(self, _change) -> None:
+        # The cursor line is drawn with the next redraw (a pick or a click): a replay on a linked AUFace moves
+        # time_s many times a second, and redrawing the whole figure that often would stall the page.
         self._cursor_s = self.time_s if self.timeline is not None else None
-        selected = self.selected if self.selected >= 0 else None
-        layout = plots.timeline_layout(
-            self.timeline, regions=self._shown_regions(), selected=selected, cursor_s=self._cursor_s
-        )
-        self.figure.layout.shapes = layout["shapes"]
-        self.figure._widget_layout = copy.deepcopy(self.figure._layout)
 
-    def _on_trace_click(self, trace, points, state) -> None:
-        if points.xs:
-            self.time_s = float(points.xs[0])
-
-    def _on_event_click(self, trace, points, state) -> None:
-        if points.point_inds:
-            self.select_event(int(trace.customdata[points.point_inds[0]][0]))
-
-    def _on_lane_click(self, trace, points, state) -> None:
-        """A click anywhere on a lane shows that AU's trace and picks its strongest movement."""
-        if not points.point_inds or self.timeline is None:
+    def _on_plot_click(self, point: dict) -> None:
+        """A bar or apex picks its movement; a lane picks its strongest one; a trace moves the cursor there."""
+        role, key = point.get("role"), point.get("key")
+        if self.timeline is None:
             return
-        code = trace.customdata[points.point_inds[0]][0]
-        in_lane = [(i, e) for i, e in enumerate(self.timeline.events) if e.au == code]
-        if in_lane:
-            self.select_event(max(in_lane, key=lambda pair: (pair[1].complete, pair[1].peak))[0])
+        if role in ("bars", "apexes") and isinstance(key, int) and 0 <= key < len(self.timeline.events):
+            self.select_event(key)
+        elif role == "lanes":
+            in_lane = [(i, e) for i, e in enumerate(self.timeline.events) if e.au == key]
+            if in_lane:
+                self.select_event(max(in_lane, key=lambda pair: (pair[1].complete, pair[1].peak))[0])
+        elif role == "trace" and isinstance(point.get("x"), (int, float)):
+            self.time_s = float(point["x"])
+            self._draw_figure()
 
     # ---------------------------------------------------------------------------------------------------------
     # A picked movement

@@ -37,28 +37,33 @@ def _visible_traces(view) -> list[str]:
     return [t.meta["au"] for t in view.figure.data if t.meta["role"] == "trace" and t.visible]
 
 
-def test_the_figure_is_updated_in_place_not_rebuilt():
+def _drawn(view) -> dict:
+    """The figure as the page receives it: the one output of the plot area."""
+    (output,) = view._plot.outputs
+    return output["data"]["application/vnd.plotly.v1+json"]
+
+
+def test_a_new_take_is_drawn_whole_as_one_output():
     view = TimelineView()
-    figure, traces = view.figure, list(view.figure.data)
-    first = two_movements()
-    view.timeline = first
-    assert view.figure is figure and list(view.figure.data) == traces
+    assert list(_drawn(view)["layout"]["yaxis"]["ticktext"]) == []
+    view.timeline = two_movements()
     assert view.lanes == ["AU04", "AU12"] and _visible_traces(view) == ["AU04", "AU12"]
-    au04 = next(t for t in view.figure.data if t.meta.get("au") == "AU04")
-    assert list(au04.y[30:36]) == pytest.approx([0.2, 0.5, 0.7, 0.7, 0.5, 0.2])
+    drawn = _drawn(view)
+    assert drawn["layout"]["yaxis"]["ticktext"] == ["AU04 brow lowerer", "AU12 lip corner puller"]
+    au04 = next(t for t in drawn["data"] if t["meta"].get("au") == "AU04")
+    assert au04["visible"] is True
     view.timeline = None
-    assert view.figure is figure and list(view.figure.layout.yaxis.ticktext) == []
-    assert all(t.x is None or len(t.x) == 0 for t in view.figure.data)
+    assert list(_drawn(view)["layout"]["yaxis"]["ticktext"]) == []
+    assert "No take yet" in _drawn(view)["layout"]["title"]["text"]
 
 
 def test_a_page_that_renders_later_gets_the_figure_as_it_is_now():
-    # Edits travel as one-off messages; a view made after them renders from the synced state, which must be current.
+    # The output is synced state: a second view, or the page after a reload, draws the same figure.
     view = TimelineView(two_movements())
-    state = view.figure.get_state()
-    ticks = state["_widget_layout"]["yaxis"]["ticktext"]
-    assert list(ticks) == ["AU04 brow lowerer", "AU12 lip corner puller"]
+    state = view._plot.get_state()["outputs"]
+    assert state[0]["data"]["application/vnd.plotly.v1+json"]["layout"]["yaxis"]["ticktext"][0] == "AU04 brow lowerer"
     view.select_event(1)
-    assert view.figure.get_state()["_widget_layout"]["shapes"], "the selection and cursor reach the synced state"
+    assert _drawn(view)["layout"]["shapes"], "the selection and cursor are drawn"
 
 
 def test_table_lists_each_movement_with_its_timing():
@@ -108,22 +113,22 @@ def test_picking_a_movement_shows_its_trace_highlights_it_and_moves_the_cursor()
     assert "AU12" in view.traces and "AU12" in _visible_traces(view)
     macro = next(t for t in view.figure.data if t.meta.get("kind") == "macro")
     assert list(macro.marker.line.width) == [3]
-    cursor = view.figure.layout.shapes[-1]
-    assert cursor.x0 == cursor.x1 == pytest.approx(3.0)
+    cursor = _drawn(view)["layout"]["shapes"][-1]
+    assert cursor["x0"] == cursor["x1"] == pytest.approx(3.0)
     # A made timeline has no video: the learner is told there is no picture.
     wait_for(lambda: "No picture available" in view._still_caption.value)
     assert not view._still.has_picture
 
 
-def test_clicking_a_lane_picks_its_strongest_movement():
+def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
     view = TimelineView(two_movements())
-    lanes = view.figure.data[0]
-
-    class Points:
-        point_inds = [1]
-
-    view._on_lane_click(lanes, Points(), None)
+    relay = view._clicks._on_page_message  # what the page's click handler sends
+    relay(view._clicks, {"kind": "click", "role": "lanes", "key": "AU12", "x": 0.5}, [])
     assert view.selected == 1 and view.timeline.events[1].au == "AU12"
+    relay(view._clicks, {"kind": "click", "role": "bars", "key": 0, "x": 1.1}, [])
+    assert view.selected == 0
+    relay(view._clicks, {"kind": "click", "role": "trace", "key": None, "x": 2.5}, [])
+    assert view.time_s == 2.5 and _drawn(view)["layout"]["shapes"][-1]["x0"] == 2.5
 
 
 @pytest.mark.slow
