@@ -148,7 +148,7 @@ def _bar_end(event: AUEvent) -> float:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The figure's traces (always the same list, in the same order, so a FigureWidget can update them in place)
+# The figure's traces: always the same list in the same order, so tests and callers can find each by its meta.role
 
 
 def _event_text(event: AUEvent) -> list:
@@ -390,7 +390,8 @@ def timeline_layout(
             "showgrid": False, "zeroline": False, "fixedrange": True, "tickfont": {"size": 11},
         },
         "yaxis2": {
-            "domain": [0, traces_top], "range": [0, Y_MAX], "title": {"text": "intensity", "standoff": 4},
+            # Starting a little below 0 lifts the "0" of this axis clear of the "0" of the time axis.
+            "domain": [0, traces_top], "range": [-0.08, Y_MAX], "title": {"text": "intensity", "standoff": 4},
             "automargin": True, "fixedrange": True,
         },
         "shapes": shapes,
