@@ -309,7 +309,8 @@ def timeline_traces(
     out += [_bars(kind, events, lanes, selected) for kind in KINDS]
     out += [_apexes(events, lanes), _labels(events, lanes, duration)]
     for au in AU_TABLE:
-        trace = au_trace(au, *_series(timeline, au.code))
+        # A hidden trace carries no samples: the figure travels to the page whole at every redraw.
+        trace = au_trace(au, *_series(timeline if au.code in shown else None, au.code))
         trace["visible"] = au.code in shown
         out.append(trace)
     return out

@@ -146,8 +146,9 @@ def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
     view = TimelineView(sample_timeline)
     frame = sample_timeline.frame
     for trace in view.figure.data:
-        if trace.meta["role"] == "trace":
+        if trace.meta["role"] == "trace" and trace.visible:
             assert list(trace.y) == pytest.approx(frame[trace.meta["au"]].tolist(), nan_ok=True)
+    assert 1 <= len(_visible_traces(view)) <= 4
     bars = sum(len(t.x) for t in view.figure.data if t.meta["role"] == "bars")
     assert bars == len(sample_timeline.events) == len(view.event_rows) > 0
     assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view._summary.value
@@ -167,6 +168,7 @@ def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
 def test_an_openface_csv_is_drawn_too_but_has_no_picture():
     timeline = read_openface_csv(sample_path("openface_csv"))
     view = TimelineView(timeline)
+    view.traces = ["AU12"]
     au12 = next(t for t in view.figure.data if t.meta.get("au") == "AU12")
     assert list(au12.y) == pytest.approx(timeline.frame["AU12"].tolist(), nan_ok=True)
     assert "OpenFace" in view.figure.layout.title.text
