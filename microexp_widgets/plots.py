@@ -1,9 +1,14 @@
-"""Plotly figures of a take: AU intensities over time with the spotted movements, an event strip, an AU snapshot.
+"""Plotly figures of a take: an annotation view of its movements (lanes over picked traces), and an AU snapshot.
 
-Plain functions returning ``plotly.graph_objects.Figure`` so lessons can use them without widgets;
-:class:`~microexp_widgets.TimelineView` builds its ``FigureWidget`` from the same pieces and then updates it in place.
-Micro and macro movements differ in more than colour: micro bands have a dotted outline and a "micro" label, and
-their apex markers are stars (macro: circles). Weak channels (``reliable=False``) are dotted and named "(weak)".
+The timeline figure reads like a FACS coder's annotation tiers (as in ELAN): one lane per Action Unit that moved, a bar
+from onset to offset for each movement and a marker at its apex; under the lanes, the intensity traces of only the AUs
+picked (by default the AU of the strongest movement and at most three more). Micro, macro and cut-off movements differ
+in bar height, hatching, apex marker shape and a text label, not colour alone. Weak channels of the face model are
+named "(weak)" on their lane and dotted as traces.
+
+Plain functions returning ``plotly.graph_objects.Figure`` (or the dicts inside one), so lessons can use them without
+widgets; :class:`~microexp_widgets.TimelineView` draws :func:`timeline_figure` again whenever the take, the picked
+movement or the picked traces change.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .aus import AU_TABLE, REGIONS, ActionUnit
+from .aus import AU_TABLE, REGIONS, ActionUnit, au_info
+from .spotting import kind_words
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -23,23 +29,39 @@ if TYPE_CHECKING:
 
 __all__ = [
     "au_snapshot_figure",
-    "au_trace",
-    "event_shapes",
-    "event_strip_figure",
+    "default_trace_aus",
+    "lane_aus",
     "timeline_figure",
+    "timeline_layout",
+    "timeline_traces",
 ]
 
-# One colour per AU, grouped by region so neighbours in the legend differ (Okabe-Ito-like, then tints).
+# One colour per AU for its trace (Okabe-Ito first, then Tol's colours), so neighbouring traces differ.
 _PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
     "#882255", "#44AA99", "#117733", "#999933", "#AA4499", "#332288", "#DDCC77", "#88CCEE",
     "#661100", "#6699CC", "#AA4466", "#4477AA", "#228833", "#EE6677",
 )  # fmt: skip
 AU_COLORS = {au.code: _PALETTE[i % len(_PALETTE)] for i, au in enumerate(AU_TABLE)}
-MICRO_FILL = "rgba(213, 94, 0, 0.22)"
-MACRO_FILL = "rgba(0, 114, 178, 0.10)"
+KINDS = ("macro", "micro", "cut_off")
+# How each kind of movement is drawn: more than colour tells them apart (bar height, hatching, apex marker, label).
+KIND_STYLE = {
+    "macro": {"color": "#0072B2", "pattern": "", "height": 0.62, "symbol": "circle", "label": "macro"},
+    "micro": {"color": "#D55E00", "pattern": "/", "height": 0.36, "symbol": "star", "label": "micro"},
+    "cut_off": {"color": "#8C8C8C", "pattern": ".", "height": 0.62, "symbol": "diamond", "label": "cut off"},
+}
+DEFAULT_TRACES = 4
 Y_MAX = 1.05
 TITLE_FONT = {"size": 14}
+LANE_PX = 26
+TRACES_PX = 170
+_MARGIN = {"l": 10, "r": 16, "t": 40, "b": 96}  # the bottom holds the time axis and the traces' legend
+_GAP_PX = 30
+LABEL_FONT_SIZE = 10
+# Labels are placed so they cannot collide even on a plot this narrow (in px); wider plots only add room.
+_NARROWEST_PLOT_PX = 600
+_CHAR_PX = 6.4  # an upper bound for one character of the 10 px sans-serif label font
+_MARKER_PX = 8  # half the width of the largest apex marker
 
 
 def _label(au: ActionUnit) -> str:
@@ -47,11 +69,196 @@ def _label(au: ActionUnit) -> str:
 
 
 def _hover(au: ActionUnit) -> str:
-    weak = "" if au.reliable else "<br><i>weak channel with this model: a flat line does not mean still</i>"
+    weak = "<br><i>weak channel with this model: a flat line does not mean still</i>" if not au.reliable else ""
     return (
         f"<b>{au.code}</b> {au.name}<br>muscle: {au.muscle}<br>region: {au.region}"
         f"<br>time: %{{x:.2f}} s<br>value: %{{y:.2f}}{weak}<extra></extra>"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Which lanes and which traces
+
+
+def lane_aus(events: Iterable[AUEvent], regions: Iterable[str] = REGIONS) -> list[str]:
+    """The AUs that get a lane: those with at least one movement, in the AU table's order, in the shown regions."""
+    moved = {e.au for e in events}
+    shown = set(regions)
+    return [au.code for au in AU_TABLE if au.code in moved and au.region in shown]
+
+
+def default_trace_aus(events: Iterable[AUEvent], limit: int = DEFAULT_TRACES) -> list[str]:
+    """The AU of the strongest movement first, then the AUs of the next strongest, at most ``limit`` in all.
+
+    Complete movements rank before cut-off ones: a movement cut by the edge of the take is a poor first example.
+    """
+    ranked = sorted(events, key=lambda e: (not e.complete, -float(e.peak)))
+    picked: list[str] = []
+    for event in ranked:
+        if event.au not in picked:
+            picked.append(event.au)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kind labels that never overlap
+
+
+def _text_px(text: str) -> float:
+    return len(text) * _CHAR_PX + 4
+
+
+def kind_labels(events: Sequence[AUEvent], lanes: Sequence[str], duration_s: float) -> list[tuple[int, float, str]]:
+    """Where to write "micro" / "macro" / "cut off" beside each bar: ``(event index, x in s, text)``.
+
+    A label sits just right of its bar, or else just left of it, wherever it touches neither another label nor
+    another bar or apex marker of the same lane; when neither side is free it is left out (the apex marker and the
+    hover still say the kind). Positions are worked out for the narrowest plot this figure is meant for.
+    """
+    if duration_s <= 0:
+        return []
+    s_per_px = duration_s / _NARROWEST_PLOT_PX
+    marker = _MARKER_PX * s_per_px
+    placed: list[tuple[int, float, str]] = []
+    for lane in lanes:
+        in_lane = sorted((i for i, e in enumerate(events) if e.au == lane), key=lambda i: events[i].onset_s)
+        taken = [(events[i].onset_s, _bar_end(events[i])) for i in in_lane]
+        taken += [(events[i].apex_s - marker, events[i].apex_s + marker) for i in in_lane]
+        for i in in_lane:
+            event = events[i]
+            text = KIND_STYLE[event.kind]["label"]
+            width = _text_px(text) * s_per_px
+            gap = 3 * s_per_px
+            right = max(_bar_end(event), event.apex_s + marker) + gap
+            left = min(event.onset_s, event.apex_s - marker) - gap - width
+            for start in (right, left):
+                span = (start, start + width)
+                inside = span[0] >= 0 and span[1] <= duration_s
+                if inside and not any(span[0] < b and a < span[1] for a, b in taken):
+                    taken.append(span)
+                    placed.append((i, start, text))
+                    break
+    return placed
+
+
+def _bar_end(event: AUEvent) -> float:
+    return max(float(event.offset_s), float(event.onset_s) + 1e-3)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The figure's traces: always the same list in the same order, so tests and callers can find each by its meta.role
+
+
+def _event_text(event: AUEvent) -> list:
+    au = au_info(event.au)
+    return [au.code, au.name, au.muscle, kind_words(event), event.onset_s, event.apex_s, event.offset_s,
+            event.duration_ms, event.peak]  # fmt: skip
+
+
+_EVENT_HOVER = (
+    "<b>%{customdata[1]}</b> %{customdata[2]}<br>muscle: %{customdata[3]}<br>%{customdata[4]}"
+    "<br>onset %{customdata[5]:.2f} s, apex %{customdata[6]:.2f} s, offset %{customdata[7]:.2f} s"
+    "<br>%{customdata[8]:.0f} ms, peak value %{customdata[9]:.2f}<extra></extra>"
+)
+
+
+def _lane_backgrounds(lanes: Sequence[str], duration_s: float) -> dict:
+    """A faint full-length band per lane: it stripes the lanes and makes a click anywhere on a lane count."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "x": [duration_s] * len(lanes),
+        "base": [0.0] * len(lanes),
+        "y": list(range(len(lanes))),
+        "width": 0.96,
+        "marker": {"color": ["rgba(0,0,0,0.045)" if i % 2 == 0 else "rgba(0,0,0,0.015)" for i in range(len(lanes))]},
+        "customdata": [[code] for code in lanes],
+        "hovertemplate": "%{customdata[0]}: click to show or hide its trace<extra></extra>",
+        "showlegend": False,
+        "xaxis": "x",
+        "yaxis": "y",
+        "meta": {"role": "lanes"},
+    }
+
+
+def _bars(kind: str, events: Sequence[AUEvent], lanes: Sequence[str], selected: int | None) -> dict:
+    style = KIND_STYLE[kind]
+    rows = [(i, e) for i, e in enumerate(events) if e.kind == kind and e.au in lanes]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "base": [e.onset_s for _, e in rows],
+        "x": [_bar_end(e) - e.onset_s for _, e in rows],
+        "y": [lanes.index(e.au) for _, e in rows],
+        "width": style["height"],
+        "marker": {
+            "color": style["color"],
+            "opacity": 0.9,
+            "pattern": {"shape": style["pattern"], "fgcolor": "#FFFFFF", "fillmode": "overlay", "size": 6},
+            "line": {
+                "color": ["#000000" if i == selected else "#333333" for i, _ in rows],
+                "width": [3 if i == selected else 0.5 for i, _ in rows],
+            },
+        },
+        "customdata": [[i, *_event_text(e)] for i, e in rows],
+        "hovertemplate": _EVENT_HOVER,
+        "name": style["label"],
+        "showlegend": False,
+        "xaxis": "x",
+        "yaxis": "y",
+        "meta": {"role": "bars", "kind": kind},
+    }
+
+
+def _apex_symbol(event: AUEvent) -> str:
+    """Star for micro, circle for macro; a cut-off movement's triangle points at the edge that cut it."""
+    return {"start": "triangle-left", "end": "triangle-right"}.get(
+        event.cut_off or "", KIND_STYLE[event.kind]["symbol"]
+    )
+
+
+def _apexes(events: Sequence[AUEvent], lanes: Sequence[str]) -> dict:
+    rows = [(i, e) for i, e in enumerate(events) if e.au in lanes]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [e.apex_s for _, e in rows],
+        "y": [lanes.index(e.au) for _, e in rows],
+        "marker": {
+            "symbol": [_apex_symbol(e) for _, e in rows],
+            "size": [14 if e.kind == "micro" else 10 for _, e in rows],
+            "color": "#FFFFFF",
+            "line": {"color": "#000000", "width": 1.5},
+        },
+        "customdata": [[i, *_event_text(e)] for i, e in rows],
+        "hovertemplate": _EVENT_HOVER,
+        "name": "apex",
+        "showlegend": False,
+        "xaxis": "x",
+        "yaxis": "y",
+        "meta": {"role": "apexes"},
+    }
+
+
+def _labels(events: Sequence[AUEvent], lanes: Sequence[str], duration_s: float) -> dict:
+    placed = kind_labels(events, lanes, duration_s)
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": [x for _, x, _ in placed],
+        "y": [lanes.index(events[i].au) for i, _, _ in placed],
+        "text": [text for _, _, text in placed],
+        "textposition": "middle right",
+        "textfont": {"size": LABEL_FONT_SIZE, "color": "#222222"},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "cliponaxis": False,
+        "xaxis": "x",
+        "yaxis": "y",
+        "meta": {"role": "labels"},
+    }
 
 
 def au_trace(au: ActionUnit, times: Sequence[float] | np.ndarray, values: Sequence[float] | np.ndarray) -> dict:
@@ -62,16 +269,16 @@ def au_trace(au: ActionUnit, times: Sequence[float] | np.ndarray, values: Sequen
         "x": np.asarray(times, dtype=float),
         "y": np.asarray(values, dtype=float),
         "name": _label(au),
-        "legendgroup": au.region,
-        "legendgrouptitle": {"text": au.region},
         "line": {
             "color": AU_COLORS[au.code],
-            "width": 1.5 if au.reliable else 1.2,
+            "width": 1.8 if au.reliable else 1.4,
             "dash": "solid" if au.reliable else "dot",
         },
         "hovertemplate": _hover(au),
         "connectgaps": False,
-        "meta": {"au": au.code, "region": au.region, "reliable": au.reliable},
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "meta": {"role": "trace", "au": au.code, "region": au.region, "reliable": au.reliable},
     }
 
 
@@ -82,148 +289,132 @@ def _series(timeline: AUTimeline | None, code: str) -> tuple[np.ndarray, np.ndar
     return frame["time_s"].to_numpy(dtype=float), frame[code].to_numpy(dtype=float)
 
 
-def event_shapes(events: Iterable[AUEvent], selected: int | None = None) -> list[dict]:
-    """Shaded bands (plotly layout shapes) from onset to offset of each event; ``selected`` is outlined thickly."""
-    shapes = []
-    for index, event in enumerate(events):
-        micro = event.kind == "micro"
-        chosen = index == selected
-        shape = {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": event.onset_s,
-            "x1": max(event.offset_s, event.onset_s + 1e-3),
-            "y0": 0,
-            "y1": 1,
-            "layer": "below",
-            "fillcolor": MICRO_FILL if micro else MACRO_FILL,
-            "line": {
-                "color": "#000000" if chosen else ("#D55E00" if micro else "rgba(0,0,0,0)"),
-                "width": 3 if chosen else (1.5 if micro else 0),
-                "dash": "dot" if micro else "solid",
-            },
-            "name": f"{event.au} {event.kind}",
-        }
-        if micro or chosen:
-            shape["label"] = {
-                "text": f"{'micro' if micro else 'macro'} {event.au}",
-                "textposition": "top left",
-                "font": {"size": 10},
-            }
-        shapes.append(shape)
-    return shapes
+def timeline_traces(
+    timeline: AUTimeline | None,
+    *,
+    regions: Iterable[str] = REGIONS,
+    traces: Iterable[str] | None = None,
+    selected: int | None = None,
+) -> list[dict]:
+    """Every trace of the timeline figure, as dicts, always the same number in the same order.
+
+    Lanes (backgrounds, one bar trace per kind, apex markers, kind labels), then one intensity trace per AU of the
+    table, visible only for the AUs in ``traces`` (default: :func:`default_trace_aus`).
+    """
+    events = list(timeline.events) if timeline is not None else []
+    lanes = lane_aus(events, regions)
+    duration = _duration(timeline)
+    shown = set(default_trace_aus(events) if traces is None else traces)
+    out = [_lane_backgrounds(lanes, duration)]
+    out += [_bars(kind, events, lanes, selected) for kind in KINDS]
+    out += [_apexes(events, lanes), _labels(events, lanes, duration)]
+    for au in AU_TABLE:
+        # A hidden trace carries no samples: the figure travels to the page whole at every redraw.
+        trace = au_trace(au, *_series(timeline if au.code in shown else None, au.code))
+        trace["visible"] = au.code in shown
+        out.append(trace)
+    return out
 
 
-def apex_trace(events: Sequence[AUEvent]) -> dict:
-    """Markers at each event's apex: stars for micro, circles for macro (clickable in the widget)."""
-    from .aus import au_info
-
-    return {
-        "type": "scatter",
-        "mode": "markers",
-        "x": [e.apex_s for e in events],
-        "y": [min(float(e.peak), Y_MAX) for e in events],
-        "name": "event apex (★ micro, ● macro)",
-        "marker": {
-            "symbol": ["star" if e.kind == "micro" else "circle" for e in events],
-            "size": [13 if e.kind == "micro" else 8 for e in events],
-            "color": [AU_COLORS.get(e.au, "#444444") for e in events],
-            "line": {"color": "#000000", "width": 1},
-        },
-        "customdata": [[e.au, au_info(e.au).name, e.kind, e.onset_s, e.offset_s, e.duration_ms] for e in events],
-        "hovertemplate": (
-            "<b>%{customdata[0]}</b> %{customdata[1]}: %{customdata[2]} movement<br>"
-            "onset %{customdata[3]:.2f} s, apex %{x:.2f} s, offset %{customdata[4]:.2f} s"
-            "<br>%{customdata[5]:.0f} ms, peak %{y:.2f}<extra></extra>"
-        ),
-        "legendgroup": "events",
-        "meta": {"role": "apex"},
-    }
+# ---------------------------------------------------------------------------------------------------------------
+# Layout
 
 
-def _layout(title: str, duration_s: float | None) -> dict:
-    layout = {
-        "title": {"text": title, "font": TITLE_FONT},
-        "xaxis": {"title": {"text": "time (s)"}, "rangemode": "tozero"},
-        "yaxis": {"title": {"text": "intensity (0 = neutral, 1 = strongest)"}, "range": [0, Y_MAX]},
-        "legend": {"groupclick": "toggleitem", "tracegroupgap": 6},
-        "hovermode": "closest",
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-        "height": 460,
-        "template": "plotly_white",
-    }
-    if duration_s:
-        layout["xaxis"]["range"] = [0, duration_s]
-    return layout
+def _duration(timeline: AUTimeline | None) -> float:
+    return float(timeline.duration_s) if timeline is not None and timeline.duration_s > 0 else 1.0
 
 
 def timeline_title(timeline: AUTimeline | None) -> str:
     if timeline is None:
         return "No take yet: record one, or use a sample clip"
-    micro = sum(1 for e in timeline.events if e.kind == "micro")
+    counts = {kind: sum(1 for e in timeline.events if e.kind == kind) for kind in KINDS}
+    cut = f", {counts['cut_off']} cut off" if counts["cut_off"] else ""
     return (
-        f"Facial movements in {timeline.source or 'the take'}: face in {timeline.face_frames} of {timeline.frames} "
-        f"frames, {len(timeline.events)} movements ({micro} micro)"
+        f"Facial movements in {timeline.source or 'the take'}: {len(timeline.events)} movements "
+        f"({counts['micro']} micro, {counts['macro']} macro{cut})"
     )
 
 
+def figure_height(lane_count: int) -> int:
+    """Pixels for ``lane_count`` lanes (at least two) above the traces."""
+    return _MARGIN["t"] + _MARGIN["b"] + LANE_PX * max(2, lane_count) + _GAP_PX + TRACES_PX
+
+
+def timeline_layout(
+    timeline: AUTimeline | None,
+    *,
+    regions: Iterable[str] = REGIONS,
+    selected: int | None = None,
+    cursor_s: float | None = None,
+) -> dict:
+    """The figure's layout: lanes on top (``yaxis``), traces below (``yaxis2``), one time axis, cursor and selection."""
+    events = list(timeline.events) if timeline is not None else []
+    lanes = lane_aus(events, regions)
+    duration = _duration(timeline)
+    height = figure_height(len(lanes))
+    traces_top = TRACES_PX / (height - _MARGIN["t"] - _MARGIN["b"])
+    gap = _GAP_PX / (height - _MARGIN["t"] - _MARGIN["b"])
+    shapes = []
+    if selected is not None and 0 <= selected < len(events):
+        event = events[selected]
+        shapes.append({
+            "type": "rect", "xref": "x2", "yref": "y2 domain", "x0": event.onset_s, "x1": _bar_end(event),
+            "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.07)", "line": {"width": 0}, "layer": "below",
+        })  # fmt: skip
+    if cursor_s is not None:
+        shapes.append({
+            "type": "line", "xref": "x2", "yref": "paper", "x0": cursor_s, "x1": cursor_s, "y0": 0, "y1": 1,
+            "line": {"color": "#333333", "width": 1, "dash": "dash"},
+        })  # fmt: skip
+    lane_names = [_label(au_info(code)) for code in lanes]
+    return {
+        "title": {"text": timeline_title(timeline), "font": TITLE_FONT, "x": 0, "xref": "paper"},
+        "height": height,
+        "margin": dict(_MARGIN),
+        "template": "plotly_white",
+        "hovermode": "closest",
+        "barmode": "overlay",
+        "bargap": 0,
+        "showlegend": True,
+        "legend": {
+            "orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0, "yanchor": "bottom",
+            "font": {"size": 11},
+        },
+        "xaxis": {
+            "anchor": "y", "range": [0, duration], "showticklabels": False, "matches": "x2",
+            "showgrid": True, "fixedrange": False,
+        },
+        "xaxis2": {"anchor": "y2", "range": [0, duration], "title": {"text": "time (s)", "standoff": 4}},
+        "yaxis": {
+            "domain": [traces_top + gap, 1], "tickmode": "array", "tickvals": list(range(len(lanes))),
+            "ticktext": lane_names, "range": [max(2, len(lanes)) - 0.5, -0.5], "automargin": True,
+            "showgrid": False, "zeroline": False, "fixedrange": True, "tickfont": {"size": 11},
+        },
+        "yaxis2": {
+            # Starting a little below 0 lifts the "0" of this axis clear of the "0" of the time axis.
+            "domain": [0, traces_top], "range": [-0.08, Y_MAX], "title": {"text": "intensity", "standoff": 4},
+            "automargin": True, "fixedrange": True,
+        },
+        "shapes": shapes,
+    }  # fmt: skip
+
+
 def timeline_figure(
-    timeline: AUTimeline | None, *, regions: Iterable[str] = REGIONS, show_events: bool = True
+    timeline: AUTimeline | None,
+    *,
+    regions: Iterable[str] = REGIONS,
+    traces: Iterable[str] | None = None,
+    selected: int | None = None,
+    cursor_s: float | None = None,
 ) -> go.Figure:
-    """AU intensity over time, one line per AU grouped by face region, with the spotted movements shaded.
-
-    Every AU of the table gets a trace (empty when the timeline lacks it), so the figure's shape is the same for any
-    timeline; AUs outside ``regions`` start hidden (``legendonly``).
-    """
+    """A take as annotation lanes (one per AU that moved) over the intensity traces of the picked AUs."""
     import plotly.graph_objects as go
 
-    shown = set(regions)
-    traces = []
-    for au in AU_TABLE:
-        trace = au_trace(au, *_series(timeline, au.code))
-        trace["visible"] = True if au.region in shown else "legendonly"
-        traces.append(trace)
-    events = list(timeline.events) if (timeline is not None and show_events) else []
-    traces.append(apex_trace(events))
-    layout = _layout(timeline_title(timeline), timeline.duration_s if timeline is not None else None)
-    layout["shapes"] = event_shapes(events)
-    return go.Figure(data=traces, layout=layout)
-
-
-def event_strip_figure(timeline: AUTimeline) -> go.Figure:
-    """One row per AU, one bar per movement from onset to offset; micro bars are hatched and labelled."""
-    import plotly.graph_objects as go
-
-    from .aus import au_info
-
-    figure = go.Figure()
-    for kind, pattern in (("macro", ""), ("micro", "/")):
-        events = [e for e in timeline.events if e.kind == kind]
-        figure.add_bar(
-            y=[f"{e.au} {au_info(e.au).name}" for e in events],
-            x=[max(e.offset_s - e.onset_s, 1e-3) for e in events],
-            base=[e.onset_s for e in events],
-            orientation="h",
-            name=kind,
-            text=[kind if kind == "micro" else "" for e in events],
-            textposition="inside",
-            marker={
-                "color": [AU_COLORS.get(e.au, "#444444") for e in events],
-                "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#000000"},
-                "line": {"color": "#000000", "width": 1 if kind == "micro" else 0},
-                "opacity": 0.85,
-            },
-            customdata=[[e.apex_s, e.duration_ms, e.peak] for e in events],
-            hovertemplate="%{y}<br>%{base:.2f} to %{x:.2f} s after onset<br>apex %{customdata[0]:.2f} s, "
-            "%{customdata[1]:.0f} ms, peak %{customdata[2]:.2f}<extra>" + kind + "</extra>",
-        )
-    layout = _layout(f"Movements over time ({len(timeline.events)})", timeline.duration_s)
-    layout["yaxis"] = {"title": {"text": ""}, "categoryorder": "category descending"}
-    layout["height"] = max(240, 40 + 26 * len({e.au for e in timeline.events}))
-    layout["barmode"] = "overlay"
-    figure.update_layout(layout)
-    return figure
+    regions = tuple(regions)
+    return go.Figure(
+        data=timeline_traces(timeline, regions=regions, traces=traces, selected=selected),
+        layout=timeline_layout(timeline, regions=regions, selected=selected, cursor_s=cursor_s),
+    )
 
 
 def au_snapshot_figure(timeline: AUTimeline, time_s: float) -> go.Figure:

@@ -3,6 +3,10 @@
 An event starts at the first departure from the AU's baseline, peaks at the apex and ends with the return to baseline
 (Yan et al. 2013 use a 500 ms total duration as the micro-expression cut-off for CASME II). Intervals are scored as in
 the MEGC spotting challenges: a prediction is a hit when its intersection-over-union with a true interval is >= 0.5.
+
+An event that touches the first or the last analysed frame (FAULTS.md P8) was already under way when the take began,
+or still under way when it ended: its true onset, apex or offset may lie outside the take, so its duration is only a
+lower bound. Such an event has ``kind == "cut_off"`` (never "micro" or "macro") and ``cut_off`` says which edge cut it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 MICRO_MAX_MS = 500.0
+KINDS = ("micro", "macro", "cut_off")
+CUT_OFF_EDGES = ("start", "end", "both")
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,15 @@ class AUEvent:
     offset_s: float
     duration_ms: float
     peak: float
-    kind: str  # "micro" or "macro"
+    kind: str
+    """ "micro" (500 ms or shorter), "macro", or "cut_off" (touches an edge of the take: its length is unknown)."""
+    cut_off: str | None = None
+    """None for a complete event; "start", "end" or "both": which edge of the take cut it."""
+
+    @property
+    def complete(self) -> bool:
+        """True when the take holds the whole movement, from onset to offset."""
+        return self.cut_off is None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +102,8 @@ def find_events(
     period = float(np.median(np.diff(times))) if len(times) > 1 else 1 / 30
 
     events: list[AUEvent] = []
+    analysed = np.flatnonzero(valid)
+    first_frame, last_frame = int(analysed[0]), int(analysed[-1])
     last_end = -1
     for start, end in _runs(active):
         while start > 0 and held[start - 1] and start - 1 >= last_end:
@@ -105,6 +121,8 @@ def find_events(
         if end < len(values):
             offset_s = float(times[end]) if valid[end] else min(offset_s, float(times[end]))
         duration_ms = (offset_s - onset_s) * 1000.0
+        cut_off = _cut_off_edge(start <= first_frame, end - 1 >= last_frame)
+        kind = "cut_off" if cut_off is not None else "micro" if duration_ms <= MICRO_MAX_MS else "macro"
         events.append(
             AUEvent(
                 au=au,
@@ -113,10 +131,25 @@ def find_events(
                 offset_s=round(offset_s, 4),
                 duration_ms=round(duration_ms, 1),
                 peak=round(float(values[apex]), 4),
-                kind="micro" if duration_ms <= MICRO_MAX_MS else "macro",
+                kind=kind,
+                cut_off=cut_off,
             )
         )
     return events
+
+
+def kind_words(event: AUEvent) -> str:
+    """The event's kind as a learner reads it: "micro", "macro" or "cut off by the start of the take"."""
+    if event.cut_off is None:
+        return event.kind
+    edge = "both ends" if event.cut_off == "both" else f"the {event.cut_off}"
+    return f"cut off by {edge} of the take"
+
+
+def _cut_off_edge(at_start: bool, at_end: bool) -> str | None:
+    if at_start and at_end:
+        return "both"
+    return "start" if at_start else ("end" if at_end else None)
 
 
 def interval_iou(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -14,7 +14,9 @@ from .spotting import DEFAULT_SETTINGS, AUEvent, SpottingSettings, find_events
 # Blinks are movements but not expressions; the MEGC spotting protocols leave them out too.
 EXPRESSION_AUS: tuple[str, ...] = tuple(code for code in AU_CODES if code != "AU45")
 
-EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind"]
+# "cut_off" extends the JSON contract: None for a complete event, else the edge of the take that cut it
+# ("start", "end" or "both"); such events have kind "cut_off" (FAULTS.md P8).
+EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"]
 
 
 def spot_frame(frame: pd.DataFrame, settings: SpottingSettings = DEFAULT_SETTINGS) -> list[AUEvent]:
@@ -27,6 +29,20 @@ def spot_frame(frame: pd.DataFrame, settings: SpottingSettings = DEFAULT_SETTING
         for event in find_events(times, frame[code].to_numpy(dtype=float), code, settings)
     ]
     return sorted(events, key=lambda e: (e.onset_s, e.au))
+
+
+def _sample_name(clip: bytes | Path | None) -> str | None:
+    """The sample's name when ``clip`` is the path of an installed sample clip, else None."""
+    if not isinstance(clip, Path):
+        return None
+    from .assets import SAMPLES, samples_dir
+
+    try:
+        where = clip.resolve()
+        folder = samples_dir().resolve()
+    except OSError:
+        return None
+    return next((name for name, asset in SAMPLES.items() if where == folder / asset.filename), None)
 
 
 class AUTimeline:
@@ -43,6 +59,9 @@ class AUTimeline:
         Plain sentences about anything unusual in the clip (damage, several faces, cut at the length limit).
     clip
         The clip itself (bytes in memory, or a path), kept so :meth:`still_at` can show the learner's own frame.
+    sample
+        The name of the shipped sample clip this take is (``"pexels"`` ...), or None for a learner's own take.
+        By default it is worked out from ``clip``: a path to one of the installed sample clips names that sample.
     """
 
     def __init__(
@@ -53,9 +72,11 @@ class AUTimeline:
         warnings: list[str] | None = None,
         clip: bytes | Path | None = None,
         settings: SpottingSettings = DEFAULT_SETTINGS,
+        sample: str | None = None,
     ):
         self.frame = frame
         self.source = source
+        self.sample = sample if sample is not None else _sample_name(clip)
         self.warnings = list(warnings or [])
         self._clip = clip
         self.events: list[AUEvent] = spot_frame(frame, settings)
@@ -76,6 +97,11 @@ class AUTimeline:
         table.update(extra or {})
         table.update(columns)
         return cls(pd.DataFrame(table), **kwargs)
+
+    @property
+    def is_own_take(self) -> bool:
+        """False for a shipped sample clip (a stranger's face): captions then never say "your take"."""
+        return self.sample is None
 
     @property
     def frames(self) -> int:

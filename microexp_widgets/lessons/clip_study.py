@@ -11,6 +11,8 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..spotting import kind_words
+
 MIN_NOTE_CHARS = 10
 _PROMPT = (
     "<b>1. Watch the clip</b> (play it as often as you like). <b>2. Write what moved</b>: which part of the face, "
@@ -70,15 +72,6 @@ class ClipStudy(widgets.VBox):
         self.reveal_button.disabled = not ready or self.revealed
         self._hint.value = "" if ready else _LOCKED
 
-    def _label(self, event) -> str:
-        """micro or macro, except for a movement the clip's start or end cuts off: its true length is unknown."""
-        times = self.timeline.frame["time_s"]
-        if event.onset_s <= times.iloc[0]:
-            return "cut off: already moving when the clip starts"
-        if event.offset_s >= times.iloc[-1]:
-            return "cut off: still moving when the clip ends"
-        return event.kind
-
     def reveal(self) -> None:
         """Show the first spotted movements, the learner's own words beside them, and the full timeline."""
         if len(self.notes.value.strip()) < MIN_NOTE_CHARS:
@@ -90,7 +83,7 @@ class ClipStudy(widgets.VBox):
 
         rows = "".join(
             f"<tr><td>{e.onset_s:.2f} s</td><td>{html.escape(e.au)} {html.escape(au_info(e.au).name)}</td>"
-            f"<td>{e.duration_ms:.0f} ms</td><td>{html.escape(self._label(e))}</td></tr>"
+            f"<td>{e.duration_ms:.0f} ms</td><td>{html.escape(kind_words(e))}</td></tr>"
             for e in self.timeline.events[: self.max_events]
         )
         total = len(self.timeline.events)

@@ -17,23 +17,12 @@ LABELS = {CAMERA: "your camera take", FILE: "your uploaded file", SAMPLE: "sampl
 _CAMERA_STATES = ("countdown", "recording", "receiving")
 
 
-def _sample_file_names() -> set[str]:
-    from ..assets import SAMPLES
-
-    return {asset.filename for asset in SAMPLES.values()}
-
-
 def is_sample(timeline) -> bool:
-    """True when the timeline was made from one of the sample clips.
+    """True when the timeline was made from one of the shipped sample clips (``AUTimeline.sample`` names it).
 
-    A timeline that says so itself (a boolean ``is_sample``, or a ``source`` like ``"sample:pexels"``) is believed;
-    otherwise its ``source``, the clip's file name, is compared with the sample clips' file names.
+    Only a name counts: a bare pandas table, which some widgets also take, has a ``sample`` method.
     """
-    marker = getattr(timeline, "is_sample", None)
-    if isinstance(marker, bool):
-        return marker
-    source = str(getattr(timeline, "source", "") or "")
-    return source.startswith("sample:") or source in _sample_file_names()
+    return isinstance(getattr(timeline, "sample", None), str)
 
 
 class TakeRoute:

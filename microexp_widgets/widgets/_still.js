@@ -1,5 +1,6 @@
 // Shows one picture sent from Python as a custom message, never as synced state: a saved notebook keeps no copy.
-// The caption is a separate HTML widget on the Python side.
+// The caption is a separate HTML widget on the Python side. A view rendered late (shown twice, page reloaded) asks
+// the kernel for the current picture.
 
 function render({ model, el }) {
   const figure = document.createElement("figure");
@@ -19,8 +20,10 @@ function render({ model, el }) {
     if (url) img.src = url;
     else img.removeAttribute("src");
     img.title = message.caption || "";
+    if (message.alt) img.alt = message.alt;
   };
   model.on("msg:custom", onMessage);
+  model.send({ kind: "ready" });
   return () => {
     model.off("msg:custom", onMessage);
     if (url) URL.revokeObjectURL(url);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import anywidget
@@ -21,19 +22,47 @@ def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
     return b"".join(bytes(packet) for packet in packets)
 
 
+_OWN_ALT = "your own frame at the apex of the selected movement"
+_SAMPLE_ALT = "the sample clip's frame at the apex of the selected movement"
+
+
 class StillView(anywidget.AnyWidget):
-    """Shows one frame (or a caption alone); the picture lives only in this kernel and in the open page."""
+    """Shows one frame (or a caption alone); the picture lives only in this kernel and in the open page.
+
+    A view rendered later (the widget shown twice, or the page reloaded) asks for the current picture, so every view
+    shows the same frame without the picture ever becoming synced state.
+    """
 
     _esm = Path(__file__).with_name("_still.js")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.caption = ""
-        self.has_picture = False
+        self._jpeg: bytes | None = None
+        self._alt = _OWN_ALT
+        # show() runs on a worker thread while a page may ask for the picture: one message at a time, in order.
+        self._lock = threading.Lock()
+        self.on_msg(self._on_page_message)
 
-    def show(self, rgb: np.ndarray | None, caption: str) -> None:
-        """Show ``rgb`` (or no picture when None) with a plain-text caption."""
-        self.caption = caption
-        self.has_picture = rgb is not None
-        buffers = [encode_jpeg(rgb)] if rgb is not None else []
-        self.send({"kind": "still", "mime": "image/jpeg", "caption": caption}, buffers=buffers)
+    @property
+    def has_picture(self) -> bool:
+        """True once a picture has been sent to the page (and until it is replaced by none)."""
+        return self._jpeg is not None
+
+    def show(self, rgb: np.ndarray | None, caption: str, *, own: bool = True) -> None:
+        """Show ``rgb`` (or no picture when None) with a plain-text caption; ``own`` is False for a stranger's clip."""
+        jpeg = encode_jpeg(rgb) if rgb is not None else None
+        alt = _OWN_ALT if own else _SAMPLE_ALT
+        with self._lock:
+            # Sent before it is recorded, so whoever sees has_picture become True also finds the message sent.
+            self._send_picture(jpeg, caption, alt)
+            self._jpeg, self.caption, self._alt = jpeg, caption, alt
+
+    def _send_picture(self, jpeg: bytes | None, caption: str, alt: str) -> None:
+        message = {"kind": "still", "mime": "image/jpeg", "caption": caption, "alt": alt}
+        self.send(message, buffers=[jpeg] if jpeg else [])
+
+    def _on_page_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("kind") == "ready":
+            with self._lock:
+                self._send_picture(self._jpeg, self.caption, self._alt)

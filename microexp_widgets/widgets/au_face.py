@@ -15,6 +15,11 @@ from ..prototypes import PROTOTYPES
 
 __all__ = ["AUFace"]
 
+# The longest slider label ("AU15 lip corner depressor") needs about 175 px in JupyterLab's 13 px UI font; the grid
+# fits as many slider columns as the notebook is wide, so a long label never has to be cut.
+_LABEL_PX = 185
+_SLIDER_PX = 345
+
 # Traits another widget (a TimelineView) may use for its time cursor, tried in this order by link().
 _CURSOR_TRAITS = ("time_s", "cursor_s", "cursor_time_s")
 
@@ -47,6 +52,8 @@ class _Replay:
         if len(times) == 0:
             raise ValueError("This take has no frames to replay; record or choose another clip.")
         self.columns = [c for c in frame.columns if normalize_code(str(c)) == str(c)]
+        own = getattr(timeline, "is_own_take", None)  # a bare frame table does not say whose face it is
+        self.whose = "the take" if own is None else ("your take" if own else "the sample clip")
         self.times = times.tolist()
         self.values = frame[self.columns].to_numpy(dtype=float).tolist()
         self.face = frame["face"].to_numpy(dtype=bool).tolist() if "face" in frame else [True] * len(times)
@@ -121,7 +128,7 @@ class AUFace(widgets.VBox):
         controls = widgets.VBox(
             [widgets.HBox(self._preset_buttons, layout=widgets.Layout(flex_flow="row wrap")),
              widgets.GridBox(list(self._sliders.values()),
-                             layout=widgets.Layout(grid_template_columns="repeat(2, 300px)"))],
+                             layout=widgets.Layout(grid_template_columns=f"repeat(auto-fill, {_SLIDER_PX}px)"))],
             layout=widgets.Layout(flex="1 1 auto"),
         )  # fmt: skip
         picture = widgets.VBox(
@@ -141,7 +148,7 @@ class AUFace(widgets.VBox):
             slider = widgets.FloatSlider(
                 value=0.0, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=True,
                 description=f"{code} {name}".strip(), tooltip=hover,
-                style={"description_width": "135px"}, layout=widgets.Layout(width="295px"),
+                style={"description_width": f"{_LABEL_PX}px"}, layout=widgets.Layout(width=f"{_SLIDER_PX - 5}px"),
             )  # fmt: skip
             slider.observe(self._on_slider(code), names="value")
             sliders[code] = slider
@@ -278,8 +285,10 @@ class AUFace(widgets.VBox):
         row, frame_time = self._replay.at(time_s)
         where = f"{frame_time:.2f} s of {self._replay.end_s:.2f} s"
         if row is None:
-            self._caption.value = f"<small>Replay of your take as a drawn face, {where}: no face in this frame.</small>"
+            self._caption.value = (
+                f"<small>Replay of {self._replay.whose} as a drawn face, {where}: no face in this frame.</small>"
+            )
             self.intensities = {}
         else:
-            self._caption.value = f"<small>Replay of your take as a drawn face, {where}.</small>"
+            self._caption.value = f"<small>Replay of {self._replay.whose} as a drawn face, {where}.</small>"
             self.intensities = row

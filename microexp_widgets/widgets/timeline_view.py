@@ -1,28 +1,32 @@
-"""``TimelineView``: a take's Action-Unit timeline as one plotly ``FigureWidget``, its movements as a table.
+"""``TimelineView``: a take's movements as annotation lanes over the traces a learner picks, with a table and a still.
 
-The figure is built once and updated in place (``batch_update``) for every new timeline, so replacing a take never
-rebuilds the widget. Picking a movement shows the learner's own frame at its apex; that picture travels as a custom
+The figure is a plain plotly figure shown as one output that JupyterLab's plotly renderer draws whole every time
+(a ``FigureWidget`` drew nothing when it was built and filled in one cell, or when its 5 MB module missed anywidget's
+2 s start-up deadline on a busy machine); a small relay passes clicks on it back to Python. Picking a movement (in
+the lanes or the table) shows its AU's trace and the take's own frame at its apex; that picture travels as a custom
 message (:mod:`._still`), not as widget state, and exists only for the current take.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
-import numpy as np
 import traitlets
 
 from .. import plots
 from ..aus import AU_TABLE, REGIONS, au_info
+from ..spotting import kind_words
+from ._plot_clicks import PlotClicks
 from ._still import StillView
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..spotting import AUEvent
     from ..timeline import AUTimeline
     from .recorder import Recorder
 
@@ -34,35 +38,43 @@ _NO_PICTURE = (
     "No picture available: this timeline does not keep its video (an OpenFace CSV, or a take that was cleared "
     "or replaced)."
 )
-_PICK_HINT = "Pick a movement in the list to see the take's frame at its apex (kept in memory for this take only)."
-
-
-def _is_sample(timeline) -> bool:
-    """True for a timeline of one of the sample clips: a stranger's face, never captioned as the learner's own."""
-    from ..assets import SAMPLES
-
-    marker = getattr(timeline, "is_sample", None)
-    if isinstance(marker, bool):
-        return marker
-    source = str(getattr(timeline, "source", "") or "")
-    return source.startswith("sample:") or Path(source).name in {asset.filename for asset in SAMPLES.values()}
-
-
+_KEY = (
+    "Each row is one Action Unit that moved; a bar runs from onset to offset. ★ thin hatched bar = micro (500 ms or "
+    "shorter), ● full bar = macro, ◀ ▶ dotted grey bar = cut off by the start or end of the take (its length is "
+    "unknown). Click a bar or a row to see its trace and its apex frame."
+)
 _STYLE = (
     "<style>.microexp-events select, .microexp-events .widget-html-content pre "
-    "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}</style>"
+    "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}"
+    ".microexp-toggles .widget-toggle-button {width: auto; min-width: 56px; padding: 0 10px;}</style>"
 )
+_ON_ICON, _OFF_ICON = "check-square-o", "square-o"
+_PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-def _row(event) -> str:
+def _row(event: AUEvent) -> str:
+    kind = event.kind if event.complete else f"cut off ({event.cut_off})"
     return (
         f"{event.au:<6}{event.onset_s:>9.2f}{event.apex_s:>9.2f}{event.offset_s:>10.2f}"
-        f"{event.duration_ms:>8.0f}  {event.kind}"
+        f"{event.duration_ms:>8.0f}  {kind}"
     )
 
 
+def _show_state(button: widgets.ToggleButton) -> None:
+    """On and off differ in icon and style, not colour alone."""
+    button.icon = _ON_ICON if button.value else _OFF_ICON
+    button.button_style = "info" if button.value else ""
+
+
+def _toggle(description: str, tooltip: str, value: bool = True) -> widgets.ToggleButton:
+    button = widgets.ToggleButton(value=value, description=description, tooltip=tooltip)
+    _show_state(button)
+    button.observe(lambda change: _show_state(change.owner), "value")
+    return button
+
+
 class TimelineView(widgets.VBox):
-    """Draw an :class:`~microexp_widgets.AUTimeline`: AU intensities over time, the spotted movements, a table.
+    """Draw an :class:`~microexp_widgets.AUTimeline` as annotation lanes, picked AU traces, a table and a still.
 
     Parameters
     ----------
@@ -71,53 +83,51 @@ class TimelineView(widgets.VBox):
 
     Notes
     -----
-    ``figure`` is the plotly ``FigureWidget``; ``time_s`` is the time cursor (set by clicking the plot or picking
-    a movement; an :class:`~microexp_widgets.AUFace` can follow it with ``face.link(view)``).
+    ``figure`` is the plotly ``Figure`` last drawn; ``time_s`` is the time cursor (set by clicking a trace or picking a
+    movement; an :class:`~microexp_widgets.AUFace` can follow it with ``face.link(view)``).
     """
 
     timeline = traitlets.Any(None, allow_none=True, help="The AUTimeline shown, or None.")
-    """Type: AUTimeline or None. Default: None. Setting it redraws the figure in place."""
+    """Type: AUTimeline or None. Default: None. Setting it draws the take."""
     time_s = traitlets.Float(0.0, help="Time cursor in seconds.")
-    """Type: float. Default: 0.0. Moves the dashed cursor line; follows clicks on the plot."""
+    """Type: float. Default: 0.0. Moves the dashed cursor line; follows clicks on a trace."""
     selected = traitlets.Int(-1, help="Index of the picked movement in timeline.events, or -1.")
     """Type: int. Default: -1."""
+    traces = traitlets.List(traitlets.Unicode(), help="AU codes whose intensity traces are drawn under the lanes.")
+    """Type: list[str]. Default: the AU of the strongest movement and at most three more (set for each take)."""
 
     def __init__(self, timeline: AUTimeline | None = None):
-        import plotly.graph_objects as go
-
-        self.figure = go.FigureWidget(plots.timeline_figure(None))
-        self._au_count = len(AU_TABLE)
-        self.figure.add_scatter(
-            x=[], y=[], mode="lines", name="cursor", showlegend=False, hoverinfo="skip",
-            line={"color": "#333333", "width": 1, "dash": "dash"},
-        )  # fmt: skip
-        self._apex = self.figure.data[self._au_count]
-        self._cursor = self.figure.data[self._au_count + 1]
-        for trace in self.figure.data[: self._au_count]:
-            trace.on_click(self._on_plot_click)
-        self._apex.on_click(self._on_apex_click)
+        self._trace_buttons: dict[str, widgets.ToggleButton] = {}
+        self.figure = plots.timeline_figure(None)
+        self._plot = widgets.Output(layout=widgets.Layout(min_height=f"{plots.figure_height(0)}px"))
+        self._clicks = PlotClicks()
+        self._clicks.on_click(self._on_plot_click)
 
         self._region_buttons = {
-            region: widgets.ToggleButton(value=True, description=region, tooltip=f"show or hide the {region} AUs")
-            for region in REGIONS
+            region: _toggle(region, f"show or hide the lanes of the {region}") for region in REGIONS
         }
-        for region, button in self._region_buttons.items():
-            button.observe(lambda change, region=region: self._toggle_region(region, change.new), "value")
+        for button in self._region_buttons.values():
+            button.observe(lambda _change: self._draw_figure(), "value")
         regions = widgets.HBox([widgets.Label("Face regions:"), *self._region_buttons.values()])
+        regions.add_class("microexp-toggles")
+        self._trace_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        self._trace_row.add_class("microexp-toggles")
 
         self._summary = widgets.HTML()
         self._events_header = widgets.HTML(f"{_STYLE}<pre>{html.escape(_TABLE_HEADER)}</pre>")
-        self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="480px"))
+        self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="520px"))
         self._events.observe(self._on_pick, "value")
-        events_box = widgets.VBox(
-            [widgets.HTML("<b>Movements</b>"), self._events_header, self._events],
-        )
+        events_box = widgets.VBox([widgets.HTML("<b>Movements</b>"), self._events_header, self._events])
         events_box.add_class("microexp-events")
         self._still = StillView()
+        self._still_title = widgets.HTML()
         self._still_caption = widgets.HTML()
-        still_box = widgets.VBox([widgets.HTML("<b>The frame at the apex</b>"), self._still, self._still_caption])
+        still_box = widgets.VBox([self._still_title, self._still, self._still_caption])
         self._still_id = 0
-        super().__init__([self._summary, regions, self.figure, widgets.HBox([events_box, still_box])])
+        self._cursor_s: float | None = None  # no cursor line until something sets time_s for this take
+        super().__init__(
+            [self._summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
+        )
         self.add_class("microexp-timeline-view")
         self._redraw(None)
         if timeline is not None:
@@ -150,8 +160,14 @@ class TimelineView(widgets.VBox):
         """The table's rows as shown."""
         return [label for label, _ in self._events.options]
 
+    @property
+    def lanes(self) -> list[str]:
+        """The AUs that have a lane now (they moved, and their region is shown)."""
+        events = [] if self.timeline is None else self.timeline.events
+        return plots.lane_aus(events, self._shown_regions())
+
     def select_event(self, index: int) -> None:
-        """Pick movement ``index`` (as clicking its row does): highlight it and show the frame at its apex."""
+        """Pick movement ``index`` (as clicking its bar or row does): show its trace and the frame at its apex."""
         self._events.value = index
 
     # ---------------------------------------------------------------------------------------------------------
@@ -164,66 +180,103 @@ class TimelineView(widgets.VBox):
     def _timeline_changed(self, change) -> None:
         self._redraw(change.new)
 
+    def _shown_regions(self) -> tuple[str, ...]:
+        return tuple(region for region, button in self._region_buttons.items() if button.value)
+
     def _redraw(self, timeline: AUTimeline | None) -> None:
         events = list(timeline.events) if timeline is not None else []
-        apex = plots.apex_trace(events)
-        with self.figure.batch_update():
-            for trace, au in zip(self.figure.data[: self._au_count], AU_TABLE, strict=True):
-                if timeline is not None and au.code in timeline.frame.columns:
-                    trace.x = timeline.frame["time_s"].to_numpy(dtype=float)
-                    trace.y = timeline.frame[au.code].to_numpy(dtype=float)
-                else:
-                    trace.x, trace.y = np.empty(0), np.empty(0)
-            self._apex.x = apex["x"]
-            self._apex.y = apex["y"]
-            self._apex.marker = apex["marker"]
-            self._apex.customdata = apex["customdata"]
-            self.figure.layout.shapes = plots.event_shapes(events)
-            self.figure.layout.title.text = plots.timeline_title(timeline)
-            if timeline is not None and timeline.duration_s > 0:
-                self.figure.layout.xaxis.range = [0, timeline.duration_s]
-            self._cursor.x, self._cursor.y = [], []
-        self._summary.value = self._summary_html(timeline)
         self._still_id += 1
+        self._cursor_s = None
         self.selected = -1
+        self.traces = plots.default_trace_aus(events)
+        self._make_trace_buttons(events)
+        self._summary.value = self._summary_html(timeline)
         self._events.options = [(_row(e), i) for i, e in enumerate(events)]
         self._events.value = None
+        own = timeline is None or timeline.is_own_take
+        self._still_title.value = "<b>Your frame at the apex</b>" if own else "<b>The clip's frame at the apex</b>"
         self._still.show(None, "")
-        self._still_caption.value = html.escape(_PICK_HINT if events else "")
+        self._still_caption.value = html.escape(self._pick_hint(timeline) if events else "")
+        self._draw_figure()
+
+    def _draw_figure(self) -> None:
+        """Draw the figure as it is now, as one plain plotly output (see ``_plot_clicks.js`` for why)."""
+        selected = self.selected if self.selected >= 0 else None
+        self.figure = plots.timeline_figure(
+            self.timeline, regions=self._shown_regions(), traces=self.traces, selected=selected,
+            cursor_s=self._cursor_s,
+        )  # fmt: skip
+        bundle = {
+            _PLOTLY_MIME: {**json.loads(self.figure.to_json()), "config": {"displaylogo": False}},
+            "text/plain": plots.timeline_title(self.timeline),
+        }
+        # Set as the output's state (not printed into it), so it works from any thread and outside a kernel too.
+        self._plot.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+    def _make_trace_buttons(self, events: list[AUEvent]) -> None:
+        codes = [au.code for au in AU_TABLE if au.code in {e.au for e in events}]
+        self._trace_buttons = {}
+        for code in codes:
+            info = au_info(code)
+            button = _toggle(code, f"show or hide the trace of {code} {info.name}", value=code in self.traces)
+            button.observe(lambda change, code=code: self._set_trace(code, change.new), "value")
+            self._trace_buttons[code] = button
+        label = widgets.Label("Traces under the lanes:" if codes else "")
+        self._trace_row.children = (label, *self._trace_buttons.values())
+
+    def _set_trace(self, code: str, shown: bool) -> None:
+        if shown == (code in self.traces):
+            return
+        self.traces = [c for c in self.traces if c != code] + ([code] if shown else [])
+
+    @traitlets.observe("traces")
+    def _traces_changed(self, change) -> None:
+        for code, button in self._trace_buttons.items():
+            button.value = code in change.new
+        if self.timeline is not None:
+            self._draw_figure()
 
     def _summary_html(self, timeline: AUTimeline | None) -> str:
         if timeline is None:
             return "No take yet: record one, use a sample clip, or set <code>view.timeline</code>."
-        weak = ", ".join(au.code for au in AU_TABLE if not au.reliable and au.code in timeline.frame.columns)
+        whose = "your take" if timeline.is_own_take else f"the sample clip ({timeline.source})"
         parts = [
-            f"{timeline.duration_s:.1f} s, a face in {timeline.face_frames} of {timeline.frames} frames.",
-            "Shaded bands are movements: dotted outline and ★ = micro (500 ms or shorter), plain band and ● = macro.",
+            f"{timeline.duration_s:.1f} s of {whose}, a face in {timeline.face_frames} of {timeline.frames} frames.",
+            _KEY,
         ]
+        weak = ", ".join(au.code for au in AU_TABLE if not au.reliable and au.code in timeline.frame.columns)
         if weak:
-            parts.append(f"Dotted lines ({weak}) are weak channels of this face model: a flat line there means little.")
+            parts.append(f"Lanes and dotted traces marked (weak) ({weak}) are weak channels of this face model: "
+                         "a flat line there means little.")  # fmt: skip
         parts += list(timeline.warnings)
         return "<br>".join(html.escape(p) for p in parts)
 
-    def _toggle_region(self, region: str, shown: bool) -> None:
-        with self.figure.batch_update():
-            for trace, au in zip(self.figure.data[: self._au_count], AU_TABLE, strict=True):
-                if au.region == region:
-                    trace.visible = True if shown else "legendonly"
+    @staticmethod
+    def _pick_hint(timeline: AUTimeline | None) -> str:
+        if timeline is not None and not timeline.is_own_take:
+            return "Pick a movement to see the clip's frame at its apex (kept in memory only)."
+        return "Pick a movement to see your own frame at its apex (kept in memory for this take only)."
 
     @traitlets.observe("time_s")
-    def _move_cursor(self, change) -> None:
-        t = float(change.new)
-        with self.figure.batch_update():
-            self._cursor.x = [t, t]
-            self._cursor.y = [0, plots.Y_MAX]
+    def _move_cursor(self, _change) -> None:
+        # The cursor line is drawn with the next redraw (a pick or a click): a replay on a linked AUFace moves
+        # time_s many times a second, and redrawing the whole figure that often would stall the page.
+        self._cursor_s = self.time_s if self.timeline is not None else None
 
-    def _on_plot_click(self, trace, points, state) -> None:
-        if points.xs:
-            self.time_s = float(points.xs[0])
-
-    def _on_apex_click(self, trace, points, state) -> None:
-        if points.point_inds:
-            self.select_event(int(points.point_inds[0]))
+    def _on_plot_click(self, point: dict) -> None:
+        """A bar or apex picks its movement; a lane picks its strongest one; a trace moves the cursor there."""
+        role, key = point.get("role"), point.get("key")
+        if self.timeline is None:
+            return
+        if role in ("bars", "apexes") and isinstance(key, int) and 0 <= key < len(self.timeline.events):
+            self.select_event(key)
+        elif role == "lanes":
+            in_lane = [(i, e) for i, e in enumerate(self.timeline.events) if e.au == key]
+            if in_lane:
+                self.select_event(max(in_lane, key=lambda pair: (pair[1].complete, pair[1].peak))[0])
+        elif role == "trace" and isinstance(point.get("x"), (int, float)):
+            self.time_s = float(point["x"])
+            self._draw_figure()
 
     # ---------------------------------------------------------------------------------------------------------
     # A picked movement
@@ -235,30 +288,31 @@ class TimelineView(widgets.VBox):
             return
         event = timeline.events[index]
         self.selected = index
-        with self.figure.batch_update():
-            self.figure.layout.shapes = plots.event_shapes(timeline.events, selected=index)
+        if event.au not in self.traces:
+            self.traces = [*self.traces, event.au]
         self.time_s = event.apex_s
+        self._draw_figure()
         self._still_id += 1
         still_id = self._still_id
-        name = au_info(event.au).name
         self._still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
+        threading.Thread(
+            target=self._fetch_still, args=(timeline, event, still_id), name="microexp-still", daemon=True
+        ).start()
 
-        def fetch() -> None:
-            try:
-                rgb = timeline.still_at(event.apex_s)
-            except Exception:  # a damaged clip: say there is no picture rather than fail
-                rgb = None
-            if still_id != self._still_id:
-                return
-            if rgb is None:
-                caption = _NO_PICTURE
-            else:
-                caption = f"{event.au} {name}, {event.kind}, at its apex ({event.apex_s:.2f} s). " + (
-                    "A frame of the sample clip (not you)."
-                    if _is_sample(timeline)
-                    else "Your own frame: kept in this kernel's memory for this take only."
-                )
-            self._still.show(rgb, caption)
+    def _fetch_still(self, timeline: AUTimeline, event: AUEvent, still_id: int) -> None:
+        try:
+            rgb = timeline.still_at(event.apex_s)
+        except Exception:  # a damaged clip: say there is no picture rather than fail
+            rgb = None
+        if still_id != self._still_id:
+            return
+        what = f"{event.au} {au_info(event.au).name}, {kind_words(event)}, at its apex ({event.apex_s:.2f} s)."
+        if rgb is None:
+            caption = _NO_PICTURE
+        elif timeline.is_own_take:
+            caption = f"{what} Your own frame: kept in this kernel's memory for this take only."
+        else:
+            caption = f"{what} A frame of the sample clip ({timeline.source}), not of you."
+        self._still.show(rgb, caption, own=timeline.is_own_take)
+        if still_id == self._still_id:
             self._still_caption.value = html.escape(caption)
-
-        threading.Thread(target=fetch, name="microexp-still", daemon=True).start()

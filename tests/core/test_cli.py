@@ -13,7 +13,7 @@ import pytest
 
 from microexp_widgets.assets import model_file, sample_path
 
-EVENT_KEYS = {"au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind"}
+EVENT_KEYS = {"au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"}
 
 
 def _cli(*args, env=None):
@@ -45,7 +45,8 @@ def test_analyze_json_has_the_contracted_shape_and_no_native_log_noise():
     assert report["frames"] == report["face_frames"] == 72
     assert report["duration_s"] == pytest.approx(2.4, abs=0.05)
     assert report["events"] and all(set(e) == EVENT_KEYS for e in report["events"])
-    assert {e["kind"] for e in report["events"]} <= {"micro", "macro"}
+    assert {e["kind"] for e in report["events"]} <= {"micro", "macro", "cut_off"}
+    assert all((e["kind"] == "cut_off") == (e["cut_off"] in ("start", "end", "both")) for e in report["events"])
     assert all(e["au"].startswith("AU") and len(e["au"]) == 4 for e in report["events"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from microexp_widgets.spotting import MICRO_MAX_MS, find_events, interval_iou, score_intervals
+from microexp_widgets.spotting import MICRO_MAX_MS, find_events, interval_iou, kind_words, score_intervals
 
 FPS = 24.0
 
@@ -43,11 +43,38 @@ def test_still_noisy_face_has_no_events():
 
 def test_movement_filling_most_of_the_take_keeps_its_baseline():
     times, values = _trace(seconds=5)
-    values[15:] += 0.6  # the first 0.6 s are neutral, the remaining 88% is the movement
+    values[15:-10] += 0.6  # the first 0.6 s are neutral, the next 80% is the movement
     events = find_events(times, values, "AU12")
     assert len(events) == 1
-    assert events[0].kind == "macro"
+    assert events[0].kind == "macro" and events[0].complete
     assert events[0].onset_s == pytest.approx(15 / FPS)
+
+
+def test_a_clip_that_starts_mid_movement_marks_that_movement_cut_off():
+    times, values = _trace(seconds=3)
+    values[:4] += np.linspace(0.5, 0.3, 4)  # already up and coming down when the take began: 170 ms seen
+    values[30:36] += 0.5  # a complete 250 ms movement later on
+    first, second = find_events(times, values, "AU02")
+    assert first.onset_s == pytest.approx(times[0]) and first.cut_off == "start" and first.kind == "cut_off"
+    assert not first.complete and kind_words(first) == "cut off by the start of the take"
+    assert second.kind == "micro" and second.cut_off is None and second.complete
+    assert second.onset_s > times[0] and second.apex_s >= second.onset_s
+
+
+def test_movements_cut_by_the_end_are_never_micro_or_macro():
+    times, values = _trace(seconds=3)
+    values[-5:] += 0.5  # still up when the take stopped
+    (event,) = find_events(times, values, "AU12")
+    assert (event.kind, event.cut_off) == ("cut_off", "end")
+    assert kind_words(event) == "cut off by the end of the take"
+
+
+def test_the_first_frame_with_a_face_is_the_edge_of_what_was_analysed():
+    times, values = _trace(seconds=3)
+    values[:5] = np.nan  # no face yet
+    values[5:9] += 0.5
+    (event,) = find_events(times, values, "AU12")
+    assert event.onset_s == pytest.approx(times[5], abs=1e-4) and event.cut_off == "start"
 
 
 def test_duration_decides_micro_or_macro():

@@ -14,8 +14,8 @@ HALF_SMILE = {"AU12": 0.4, "AU04": 0.02, "AU07": 0.3, "AU24": 0.05}
 SCORES = re.compile(r"\bbest\b|\d+ of \d+|target band|\bpass|\bfail", re.IGNORECASE)
 
 
-def take(frame, events=(), source="recording"):
-    return SimpleNamespace(frame=frame, events=list(events), source=source)
+def take(frame, events=(), source="recording", sample=None):
+    return SimpleNamespace(frame=frame, events=list(events), source=source, sample=sample)
 
 
 def brow(onset, offset, kind="micro"):
@@ -48,7 +48,7 @@ def test_step_one_ticks_when_the_pacer_says_its_breaths_are_done():
 
 def test_a_sample_clip_ticks_nothing_logs_nothing_and_says_whose_it_is(make_frame):
     guided = checklist()
-    guided.add_take(take(make_frame(**HALF_SMILE), source="WolfgangLanger_Pexels.mp4"))
+    guided.add_take(take(make_frame(**HALF_SMILE), source="WolfgangLanger_Pexels.mp4", sample="pexels"))
     assert guided.origin == "sample" and guided.steps_done == (False, False, False)
     assert "sample clip, not you" in guided._review.value and "is not ticked yet" not in guided._review.value
     assert practice_log.entries() == []
@@ -89,11 +89,19 @@ def test_summary_card_counts_only_own_takes_and_ranks_nothing():
     assert not SCORES.search(re.sub(r"<[^>]+>", " ", card))
 
 
-def test_whose_take_it_is():
-    from microexp_widgets.lessons.take_origin import is_sample
+def test_whose_take_it_is(tmp_path):
+    import numpy as np
 
-    assert is_sample(SimpleNamespace(source="single_face.mp4"))
-    assert is_sample(SimpleNamespace(source="sample:pexels"))
-    assert is_sample(SimpleNamespace(source="recording", is_sample=True))
-    assert not is_sample(SimpleNamespace(source="recording"))
-    assert not is_sample(SimpleNamespace(source="sample_of_me.mp4"))
+    from microexp_widgets.assets import sample_path
+    from microexp_widgets.face import BLENDSHAPES
+    from microexp_widgets.lessons.take_origin import is_sample
+    from microexp_widgets.timeline import AUTimeline
+
+    def made_from(clip):
+        return AUTimeline.from_blendshapes(np.arange(3) / 24, np.zeros((3, len(BLENDSHAPES))), BLENDSHAPES, clip=clip)
+
+    own = tmp_path / "single_face.mp4"  # the learner's own file, named like a sample: still theirs
+    own.write_bytes(sample_path("single_face").read_bytes())
+    assert is_sample(made_from(sample_path("single_face")))
+    assert not is_sample(made_from(own))
+    assert not is_sample(made_from(b"webm bytes of a camera take"))

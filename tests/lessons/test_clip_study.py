@@ -1,12 +1,10 @@
 """Lesson 05's clip study: the clip plays in the notebook, the learner writes first, the list is revealed after."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from microexp_widgets.assets import sample_path
 from microexp_widgets.lessons.clip_study import ClipStudy
-from microexp_widgets.widgets.timeline_view import TimelineView, _is_sample
+from microexp_widgets.widgets.timeline_view import TimelineView
 
 
 @pytest.fixture(scope="module")
@@ -36,21 +34,15 @@ def test_writing_unlocks_the_reveal_which_shows_the_words_the_list_and_the_timel
     assert f"{first.onset_s:.2f} s" in table.value and f"{len(study.timeline.events)} movements" in table.value
 
 
-def test_only_a_sample_clip_is_captioned_as_not_you():
-    assert _is_sample(SimpleNamespace(source="/cache/samples/WolfgangLanger_Pexels.mp4"))
-    assert _is_sample(SimpleNamespace(source="single_face.mp4"))
-    assert not _is_sample(SimpleNamespace(source="take.webm"))
-    assert not _is_sample(SimpleNamespace(source=None))
-    assert _is_sample(SimpleNamespace(source="sample:pexels"))
-    assert not _is_sample(SimpleNamespace(source="single_face.mp4", is_sample=False))
+def test_the_clip_study_knows_its_clip_is_a_sample_not_the_learner(study):
+    assert study.timeline.sample is not None and not study.timeline.is_own_take
 
 
 def test_a_movement_cut_off_by_the_clip_is_not_called_micro_or_macro(study):
-    times = study.timeline.frame["time_s"]
-    for event in study.timeline.events:
-        label = study._label(event)
-        if event.onset_s <= times.iloc[0] or event.offset_s >= times.iloc[-1]:
-            assert label.startswith("cut off"), event
-        else:
-            assert label == event.kind
-    assert any(study._label(e).startswith("cut off") for e in study.timeline.events) or not study.timeline.events
+    study.notes.value = "the mouth moved a lot"
+    study.reveal_button.click()
+    table = study._answer.children[0].value
+    cut = [e for e in study.timeline.events if e.cut_off]
+    assert cut, "the sample clip starts and ends mid-movement"
+    assert all(e.kind == "cut_off" for e in cut)
+    assert "cut off by the start of the take" in table or "cut off by the end of the take" in table

@@ -18,8 +18,8 @@ def by_au(result):
 
 
 def sample_clip(frame):
-    # What the recorder hands over for a sample clip: a timeline whose source is the sample's file name.
-    return SimpleNamespace(frame=frame, source="single_face.mp4", events=())
+    # What the recorder hands over for a sample clip: a timeline that names the sample it was made from.
+    return SimpleNamespace(frame=frame, source="single_face.mp4", sample="single_face", events=())
 
 
 def standalone():

@@ -10,11 +10,8 @@ from _made_timelines import two_movements
 
 from microexp_widgets import analyze_video, read_openface_csv
 from microexp_widgets.assets import sample_path
-from microexp_widgets.aus import AU_TABLE
 from microexp_widgets.widgets.recorder import Recorder
 from microexp_widgets.widgets.timeline_view import TimelineView
-
-AU_COUNT = len(AU_TABLE)
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +33,37 @@ def test_an_empty_view_says_what_to_do():
     assert view.event_rows == [] and view.events_table.empty
 
 
-def test_the_figure_is_updated_in_place_not_rebuilt():
+def _visible_traces(view) -> list[str]:
+    return [t.meta["au"] for t in view.figure.data if t.meta["role"] == "trace" and t.visible]
+
+
+def _drawn(view) -> dict:
+    """The figure as the page receives it: the one output of the plot area."""
+    (output,) = view._plot.outputs
+    return output["data"]["application/vnd.plotly.v1+json"]
+
+
+def test_a_new_take_is_drawn_whole_as_one_output():
     view = TimelineView()
-    figure, traces = view.figure, list(view.figure.data)
-    first = two_movements()
-    view.timeline = first
-    assert view.figure is figure and list(view.figure.data) == traces
-    au04 = view.figure.data[[au.code for au in AU_TABLE].index("AU04")]
-    assert list(au04.y[30:36]) == pytest.approx([0.2, 0.5, 0.7, 0.7, 0.5, 0.2])
-    assert len(view.figure.layout.shapes) == 2
+    assert list(_drawn(view)["layout"]["yaxis"]["ticktext"]) == []
+    view.timeline = two_movements()
+    assert view.lanes == ["AU04", "AU12"] and _visible_traces(view) == ["AU04", "AU12"]
+    drawn = _drawn(view)
+    assert drawn["layout"]["yaxis"]["ticktext"] == ["AU04 brow lowerer", "AU12 lip corner puller"]
+    au04 = next(t for t in drawn["data"] if t["meta"].get("au") == "AU04")
+    assert au04["visible"] is True
     view.timeline = None
-    assert view.figure is figure and len(view.figure.layout.shapes) == 0
-    assert all(len(trace.x) == 0 for trace in view.figure.data[:AU_COUNT])
+    assert list(_drawn(view)["layout"]["yaxis"]["ticktext"]) == []
+    assert "No take yet" in _drawn(view)["layout"]["title"]["text"]
+
+
+def test_a_page_that_renders_later_gets_the_figure_as_it_is_now():
+    # The output is synced state: a second view, or the page after a reload, draws the same figure.
+    view = TimelineView(two_movements())
+    state = view._plot.get_state()["outputs"]
+    assert state[0]["data"]["application/vnd.plotly.v1+json"]["layout"]["yaxis"]["ticktext"][0] == "AU04 brow lowerer"
+    view.select_event(1)
+    assert _drawn(view)["layout"]["shapes"], "the selection and cursor are drawn"
 
 
 def test_table_lists_each_movement_with_its_timing():
@@ -60,51 +76,100 @@ def test_table_lists_each_movement_with_its_timing():
     assert first_row == ["AU04", "1.00", "1.07", "1.20", "200", "micro"]
 
 
-def test_region_toggles_hide_and_show_their_aus():
-    view = TimelineView(two_movements())
-    view._region_buttons["brows"].value = False
-    for trace, au in zip(view.figure.data[:AU_COUNT], AU_TABLE, strict=True):
-        assert trace.visible == ("legendonly" if au.region == "brows" else True)
-    view._region_buttons["brows"].value = True
-    assert all(trace.visible is True for trace in view.figure.data[:AU_COUNT])
+def test_cut_off_movements_say_so_in_the_table_and_the_title():
+    made = two_movements()
+    made.frame.loc[:3, "AU01"] = 0.6
+    view = TimelineView(type(made)(made.frame, source="made"))
+    assert view.event_rows[0].split()[-3:] == ["cut", "off", "(start)"]
+    assert "1 cut off" in view.figure.layout.title.text
+    assert "cut off by the start or end of the take" in view._summary.value
 
 
-def test_picking_a_movement_highlights_it_and_moves_the_cursor():
+def test_region_toggles_hide_their_lanes_and_show_on_or_off():
     view = TimelineView(two_movements())
+    brows = view._region_buttons["brows"]
+    assert brows.icon == "check-square-o" and brows.button_style == "info"
+    brows.value = False
+    assert view.lanes == ["AU12"] and list(view.figure.layout.yaxis.ticktext) == ["AU12 lip corner puller"]
+    assert brows.icon == "square-o" and brows.button_style == ""
+    brows.value = True
+    assert view.lanes == ["AU04", "AU12"]
+
+
+def test_trace_buttons_pick_the_traces_under_the_lanes():
+    view = TimelineView(two_movements())
+    assert sorted(view._trace_buttons) == ["AU04", "AU12"]
+    view._trace_buttons["AU04"].value = False
+    assert view.traces == ["AU12"] and _visible_traces(view) == ["AU12"]
+    view.traces = ["AU04", "AU12"]
+    assert view._trace_buttons["AU04"].value is True and _visible_traces(view) == ["AU04", "AU12"]
+
+
+def test_picking_a_movement_shows_its_trace_highlights_it_and_moves_the_cursor():
+    view = TimelineView(two_movements())
+    view.traces = ["AU04"]
     view.select_event(1)
     assert view.selected == 1 and view.time_s == pytest.approx(3.0)
-    assert view.figure.layout.shapes[1].line.width == 3
-    cursor = view.figure.data[AU_COUNT + 1]
-    assert list(cursor.x) == [3.0, 3.0]
+    assert "AU12" in view.traces and "AU12" in _visible_traces(view)
+    macro = next(t for t in view.figure.data if t.meta.get("kind") == "macro")
+    assert list(macro.marker.line.width) == [3]
+    cursor = _drawn(view)["layout"]["shapes"][-1]
+    assert cursor["x0"] == cursor["x1"] == pytest.approx(3.0)
     # A made timeline has no video: the learner is told there is no picture.
     wait_for(lambda: "No picture available" in view._still_caption.value)
     assert not view._still.has_picture
 
 
+def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
+    view = TimelineView(two_movements())
+    relay = view._clicks._on_page_message  # what the page's click handler sends
+    relay(view._clicks, {"kind": "click", "role": "lanes", "key": "AU12", "x": 0.5}, [])
+    assert view.selected == 1 and view.timeline.events[1].au == "AU12"
+    relay(view._clicks, {"kind": "click", "role": "bars", "key": 0, "x": 1.1}, [])
+    assert view.selected == 0
+    relay(view._clicks, {"kind": "click", "role": "trace", "key": None, "x": 2.5}, [])
+    assert view.time_s == 2.5 and _drawn(view)["layout"]["shapes"][-1]["x0"] == 2.5
+
+
 @pytest.mark.slow
-def test_a_real_sample_draws_its_aus_events_and_own_frame(sample_timeline):
+def test_captions_say_your_take_only_for_the_learners_own_take(sample_timeline):
+    view = TimelineView(sample_timeline)
+    assert sample_timeline.sample == "single_face" and not sample_timeline.is_own_take
+    assert "your take" not in view._summary.value and "sample clip" in view._summary.value
+    assert "Your" not in view._still_title.value and "your own" not in view._still_caption.value
+    own = TimelineView(two_movements())
+    assert "your take" in own._summary.value
+
+
+@pytest.mark.slow
+def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
     view = TimelineView(sample_timeline)
     frame = sample_timeline.frame
-    for trace, au in zip(view.figure.data[:AU_COUNT], AU_TABLE, strict=True):
-        assert list(trace.y) == pytest.approx(frame[au.code].tolist(), nan_ok=True)
-    assert len(view.figure.layout.shapes) == len(sample_timeline.events) == len(view.event_rows) > 0
+    for trace in view.figure.data:
+        if trace.meta["role"] == "trace" and trace.visible:
+            assert list(trace.y) == pytest.approx(frame[trace.meta["au"]].tolist(), nan_ok=True)
+    assert 1 <= len(_visible_traces(view)) <= 4
+    bars = sum(len(t.x) for t in view.figure.data if t.meta["role"] == "bars")
+    assert bars == len(sample_timeline.events) == len(view.event_rows) > 0
     assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view._summary.value
     sent: list = []
     view._still.send = lambda content, buffers=None: sent.append((content, buffers))  # what reaches the page
     view.select_event(0)
-    wait_for(lambda: sent)  # has_picture turns True before the JPEG is encoded and sent
-    assert view._still.has_picture
-    content, buffers = sent[-1]
+    wait_for(lambda: view._still.has_picture)
+    content, buffers = sent[-1]  # has_picture turns True only once the picture has been sent
     assert buffers and buffers[0][:2] == b"\xff\xd8", "the apex frame should be sent as a JPEG"
-    assert "sample clip (not you)" in content["caption"]  # a stranger's face is never called "your own"
+    assert "sample clip" in content["caption"] and "your own" not in content["alt"]
     assert "value" not in view._still.get_state(), "the picture must never be synced state"
+    view._still._on_page_message(view._still, {"kind": "ready"}, [])  # a second view, or a reload, asks again
+    assert sent[-1][1] == buffers
 
 
 @pytest.mark.slow
 def test_an_openface_csv_is_drawn_too_but_has_no_picture():
     timeline = read_openface_csv(sample_path("openface_csv"))
     view = TimelineView(timeline)
-    au12 = view.figure.data[[au.code for au in AU_TABLE].index("AU12")]
+    view.traces = ["AU12"]
+    au12 = next(t for t in view.figure.data if t.meta.get("au") == "AU12")
     assert list(au12.y) == pytest.approx(timeline.frame["AU12"].tolist(), nan_ok=True)
     assert "OpenFace" in view.figure.layout.title.text
     assert timeline.still_at(0.0) is None
