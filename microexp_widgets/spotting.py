@@ -25,7 +25,7 @@ class AUEvent:
     offset_s: float
     duration_ms: float
     peak: float
-    kind: str  # "micro" or "macro"
+    kind: str  # "micro" or "macro" ("short" where the frame rate was too low to call it micro)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,6 +43,9 @@ class SpottingSettings:
     """An event extends to the frames still above this share of the threshold (its onset and offset)."""
     baseline_percentile: float = 10.0
     """The baseline is this low percentile of the take, so a movement that fills most of the take still has one."""
+    label_micro: bool = True
+    """False when too few frames per second were analysed to time a brief movement (FAULTS P7): then a movement of
+    500 ms or less is called ``"short"``, never ``"micro"``."""
 
 
 DEFAULT_SETTINGS = SpottingSettings()
@@ -113,7 +116,7 @@ def find_events(
                 offset_s=round(offset_s, 4),
                 duration_ms=round(duration_ms, 1),
                 peak=round(float(values[apex]), 4),
-                kind="micro" if duration_ms <= MICRO_MAX_MS else "macro",
+                kind="macro" if duration_ms > MICRO_MAX_MS else "micro" if settings.label_micro else "short",
             )
         )
     return events

@@ -1,10 +1,13 @@
-"""``Recorder``: record a few seconds of your face in the browser and get its Action-Unit timeline.
+"""``Recorder``: record your face in the browser and get its Action-Unit timeline.
 
-The camera is ipywebrtc's ``CameraStream`` (video only) and the take is made by its ``VideoRecorder``; a small
-companion widget (:mod:`.camera_access`) asks for the camera first so that failures get a plain message. The take's
-bytes are copied into this kernel's memory and then dropped from the synced widget state, so a saved notebook never
-holds face video (FAULTS.md B8). The analysis runs in a worker thread; its result is handed to the learner's callbacks
-on the kernel's main loop.
+The camera is ipywebrtc's ``CameraStream`` (video only); a small companion widget (:mod:`.camera_access`) asks for
+the camera first so that failures get a plain message. Two routes make a take:
+
+- the browser route (:mod:`..browser.live`): the face model runs in the page on the camera stream and only per-frame
+  numbers reach the kernel, which joins them into a timeline at Stop;
+- the kernel route, where the page cannot run the model (FAULTS.md P6): ipywebrtc's ``VideoRecorder`` records the take,
+  its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the analysis runs
+  in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
 """
 
 from __future__ import annotations
@@ -19,19 +22,25 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import traitlets
 
+from ..browser.live import LiveFaceModel
 from . import _consent, _messages
 from ._kernel import call_soon_in_kernel
+from ._live_take import LiveTake
 from .camera_access import CameraAccess
 
 if TYPE_CHECKING:
     from ..timeline import AUTimeline
     from .timeline_view import TimelineView
 
-__all__ = ["MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
+__all__ = ["MAX_LIVE_SECONDS", "MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
 
-# ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default server refuses messages
-# over about 10 MiB (FACTS.md), i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (FAULTS.md D8).
+# Kernel route: ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default server
+# refuses messages over about 10 MiB (FACTS.md), i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (FAULTS.md D8).
 MAX_SECONDS_CAP = 20.0
+# Browser route: a take is numbers only (about 0.4 MB a minute, FAULTS.md B9).
+MAX_LIVE_SECONDS = 600.0
+ENDED_TIMEOUT_S = 3.0  # how long Stop waits for the page's last frames before it uses what has arrived
+STATES = ("idle", "consent", "probing", "ready", "countdown", "recording", "receiving", "analysing")
 MIN_TAKE_S = 0.5  # FAULTS.md B5
 RECEIVE_TIMEOUT_S = 30.0
 TICK_S = 0.2
@@ -127,8 +136,8 @@ class Recorder(widgets.VBox):
 
     status = traitlets.Unicode("", help="What the recorder is doing, in words.")
     """Type: str. The text shown at the top of the widget (not synced)."""
-    state = traitlets.Unicode("idle", help="idle, consent, probing, ready, countdown, recording, receiving, analysing")
-    """Type: str. A machine-readable form of ``status``."""
+    state = traitlets.Enum(STATES, "idle", help="what the recorder is doing: " + ", ".join(STATES))
+    """Type: str. One of ``STATES``: a machine-readable form of ``status``."""
     timeline = traitlets.Any(None, allow_none=True, help="The last take's AUTimeline, or None.")
     """Type: AUTimeline or None. Set when a take (or a sample clip, or a file) has been analysed."""
 
@@ -140,11 +149,8 @@ class Recorder(widgets.VBox):
         countdown: int = 3,
         view: TimelineView | None = None,
     ):
-        if not MIN_TAKE_S < float(max_seconds) <= MAX_SECONDS_CAP:
-            raise ValueError(
-                f"max_seconds must be between {MIN_TAKE_S} and {MAX_SECONDS_CAP:g} seconds "
-                f"(longer takes do not fit in one widget message); got {max_seconds}."
-            )
+        if not MIN_TAKE_S < float(max_seconds) <= MAX_LIVE_SECONDS:
+            raise ValueError(f"max_seconds must be between {MIN_TAKE_S} and {MAX_LIVE_SECONDS:g} seconds; got {max_seconds}.")
         if countdown < 0:
             raise ValueError(f"countdown must be 0 or more seconds; got {countdown}.")
         self.max_seconds = float(max_seconds)
@@ -163,6 +169,19 @@ class Recorder(widgets.VBox):
         self._analysis_id = 0
         self._closed = False
         self._timings: dict[str, float] = {}  # monotonic times of the last take's steps, for measurements
+        self._consent_route = _consent.BROWSER
+        self._take_number = 0
+        self._live_take: LiveTake | None = None
+        self._ended_timer: threading.Timer | None = None
+        self._waiting_for_model = False
+        self.take_figures: dict[str, float] = {}  # the last browser-route take: rates, bytes and kernel CPU
+        self._live = LiveFaceModel(max_seconds=self.max_seconds, countdown=self.countdown)
+        self._live.on_started = self._on_live_started
+        self._live.on_frames = self._on_live_frames
+        self._live.on_ended = self._on_live_ended
+        self._live.observe(self._on_model_state, "model_state")
+        self._route_html = widgets.HTML()
+        self._route_html.add_class("microexp-route")
 
         self._status_html = widgets.HTML()
         self._status_html.add_class("microexp-status")
@@ -198,6 +217,8 @@ class Recorder(widgets.VBox):
                 widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
                 self._consent_box,
                 self._problem_box,
+                self._route_html,
+                self._live,
                 self._preview,
                 controls,
                 self._progress_box,
@@ -226,7 +247,7 @@ class Recorder(widgets.VBox):
     def start(self) -> None:
         """Do what the Record button does: turn the camera on if needed, count down, then record."""
         with self._lock:
-            if self.state in ("countdown", "recording", "receiving") or self._closed:
+            if self.state in ("countdown", "recording", "receiving") or self._closed or self._waiting_for_model:
                 return
             if self._camera is None:
                 self._ask_for_camera("record")
@@ -236,7 +257,17 @@ class Recorder(widgets.VBox):
     def stop(self) -> None:
         """Do what the Stop button does: end the take (it is then analysed), or cancel the countdown."""
         with self._lock:
-            if self.state == "countdown":
+            self._waiting_for_model = False
+            if self._live_take is not None:
+                if self.state == "countdown":
+                    self._live.stop(self._live_take.number)
+                    self._live_take = None
+                    self._record_button.disabled = False
+                    self._stop_button.disabled = True
+                    self._set_status("ready", "Countdown cancelled. The camera is on; press Record when ready.")
+                elif self.state == "recording":
+                    self._end_live_take(auto=False)
+            elif self.state == "countdown":
                 self._stop_clock()
                 self._set_status("ready", "Countdown cancelled. The camera is on; press Record when ready.")
             elif self.state == "recording":
@@ -287,8 +318,9 @@ class Recorder(widgets.VBox):
             self._closed = True
             self._release_camera(None)
             self._cancel_receive_timer()
+            self._cancel_ended_timer()
             _live.discard(self)
-            parts = [self._probe, self._upload, self._progress, self._progress_label, self._status_html]
+            parts = [self._live, self._probe, self._upload, self._progress, self._progress_label, self._status_html]
         for part in parts:
             part.close()
         super().close()
@@ -307,32 +339,70 @@ class Recorder(widgets.VBox):
     # Consent and camera
 
     def _build_consent(self) -> widgets.VBox:
-        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.CONSENT_POINTS)
-        note = widgets.HTML(f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>")
+        self._consent_note = widgets.HTML()
+        self._fill_consent(_consent.BROWSER)
         self._consent_button = widgets.Button(
             description=_consent.CONSENT_BUTTON, button_style="primary", layout=widgets.Layout(width="auto")
         )
         self._consent_button.on_click(lambda _: self._acknowledge())
-        return widgets.VBox([note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px"))
+        self._after_consent: Callable[[], object] | None = None
+        return widgets.VBox(
+            [self._consent_note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px")
+        )
+
+    def _fill_consent(self, route: str) -> None:
+        self._consent_route = route
+        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.consent_points(route))
+        self._consent_note.value = f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>"
+
+    def _route(self) -> str:
+        """Where the next take is analysed: in the page, or (where the page cannot run the model) in the kernel."""
+        return _consent.KERNEL if self._live.model_state == "failed" else _consent.BROWSER
+
+    def _ask_consent(self, route: str, then: Callable[[], object]) -> bool:
+        """Show the note for ``route`` unless it was acknowledged in this kernel; True when it had to be shown."""
+        if _consent.consent_given(route):
+            return False
+        self._fill_consent(route)
+        self._after_consent = then
+        _hidden(self._consent_box, False)
+        self._set_status("consent", "Read the note below; the camera starts only after you agree.")
+        return True
 
     def _acknowledge(self) -> None:
-        _consent.give_consent()
         with self._lock:
+            _consent.give_consent(self._consent_route)
             _hidden(self._consent_box, True)
-            if self._pending:
-                self._probe_camera()
+            then, self._after_consent = self._after_consent, None
+            if then is not None:
+                then()
 
     def _ask_for_camera(self, then: str) -> None:
         self._pending = then
-        _warm_up_analysis()
+        if self._route() == _consent.KERNEL:
+            _warm_up_analysis()
         _hidden(self._problem_box, True)
-        if not _consent.consent_given():
-            _hidden(self._consent_box, False)
-            self._set_status("consent", "Read the note below; the camera starts only after you agree.")
+        if self._ask_consent(self._route(), self._probe_camera):
             return
         self._probe_camera()
 
+    def _on_model_state(self, change) -> None:
+        with self._lock:
+            if change.new == "failed":
+                self._route_html.value = (
+                    f"<i>{html.escape(self._live.failure.rstrip('.'))}, so takes are recorded and analysed in "
+                    "Python instead.</i>"
+                )
+                _warm_up_analysis()
+                if self._camera is not None:
+                    self._preview.children = (self._camera,)
+            if self._waiting_for_model and change.new in ("ready", "failed"):
+                self._waiting_for_model = False
+                self._begin_countdown()
+
     def _probe_camera(self) -> None:
+        if self._pending is None:
+            return
         self._set_status("probing", "Asking the browser for the camera…")
         self._probe.probe()
 
@@ -363,8 +433,10 @@ class Recorder(widgets.VBox):
                 constraints=CAMERA_CONSTRAINTS,
                 layout=widgets.Layout(width="320px"),
             )
-            self._preview.children = (self._camera,)
+            # On the browser route the live view (preview, meters) shows the camera; ipywebrtc's own view otherwise.
+            self._preview.children = (self._camera,) if self._route() == _consent.KERNEL else ()
             self._probe.camera_id = self._camera.model_id  # the page guards it if the kernel goes away
+            self._live.camera_id = self._camera.model_id
         self._camera_button.description = "Turn camera off"
         self._set_status("ready", "Camera on (only you see this preview). Press Record when ready.")
 
@@ -372,7 +444,7 @@ class Recorder(widgets.VBox):
         with self._lock:
             if self._camera is not None:
                 if self.state == "recording":
-                    self._end_take(auto=False)
+                    self.stop()
                 else:
                     self._release_camera(None)
                     self._set_status("idle", "Camera off.")
@@ -383,6 +455,11 @@ class Recorder(widgets.VBox):
         """Stop the camera's tracks (closing the CameraStream does that in the browser); drop a running take."""
         with self._lock:
             self._stop_clock()
+            self._waiting_for_model = False
+            if self._live_take is not None and self.state in ("countdown", "recording"):
+                self._live.stop(self._live_take.number)
+                self._live_take = None  # a take cut short by the camera going off is dropped, not analysed
+            self._live.camera_id = ""
             if self._video_recorder is not None and self.state != "receiving":
                 self._discard_take = True
                 if self.state == "recording":
@@ -403,6 +480,117 @@ class Recorder(widgets.VBox):
     # A take: countdown, recording, receiving
 
     def _begin_countdown(self) -> None:
+        state = self._live.model_state
+        if state == "loading":
+            self._waiting_for_model = True
+            self._set_status("ready", "Starting the face model in your browser; the take begins as soon as it runs.")
+            return
+        if state == "ready":
+            self._begin_live_take()
+            return
+        if self._ask_consent(_consent.KERNEL, self._begin_countdown):
+            return
+        self._begin_kernel_take()
+
+    # ---------------------------------------------------------------------------------------------------------
+    # The browser route: the page counts down, keeps the clock, analyses, and sends numbers
+
+    def _begin_live_take(self) -> None:
+        self._take_number += 1
+        self._live_take = LiveTake(self._take_number)
+        self._live.max_seconds, self._live.countdown = self.max_seconds, self.countdown
+        self._record_button.disabled = True
+        self._stop_button.disabled = False
+        self._live.record(self._take_number)
+        if self.countdown:
+            self._set_status("countdown", f"Recording starts in {self.countdown}…")
+
+    def _on_live_started(self, number: int) -> None:
+        with self._lock:
+            if self._live_take is None or self._live_take.number != number:
+                return
+            self._take_started = time.monotonic()
+            self._cpu_started = time.process_time()
+            self._bytes_started = self._live.received_bytes
+            self._set_status(
+                "recording", f"● REC: press Stop to end the take (it stops by itself after {self.max_seconds:g} s)."
+            )
+
+    def _on_live_frames(self, number: int, rows) -> None:
+        take = self._live_take
+        if take is not None and take.number == number:
+            take.add(rows)
+
+    def _end_live_take(self, auto: bool) -> None:
+        self._timings = {"stop": time.monotonic()}
+        self._live.stop(self._live_take.number)
+        self._close_camera()
+        limit = f" at the {self.max_seconds:g} s limit" if auto else ""
+        self._set_status("receiving", f"Stopped{limit}; the camera is off. Finishing the take…")
+        self._cancel_ended_timer()
+        number = self._live_take.number
+        self._ended_timer = threading.Timer(
+            ENDED_TIMEOUT_S, call_soon_in_kernel, (self._on_live_ended, number, {"reason": "timeout"})
+        )
+        self._ended_timer.daemon = True
+        self._ended_timer.start()
+
+    def _cancel_ended_timer(self) -> None:
+        if self._ended_timer is not None:
+            self._ended_timer.cancel()
+            self._ended_timer = None
+
+    def _on_live_ended(self, number: int, info: dict) -> None:
+        with self._lock:
+            take = self._live_take
+            if take is None or take.number != number or info.get("reason") == "cancelled":
+                return
+            if self.state == "recording":  # the page stopped the take itself, at the length limit
+                self._auto_stopped = True
+                self._end_live_take(auto=True)
+            self._cancel_ended_timer()
+            self._live_take = None
+            self._record_button.disabled = False
+            self._stop_button.disabled = True
+            self._timings["received"] = time.monotonic()
+            seconds = float(info.get("seconds") or time.monotonic() - self._take_started)
+            if seconds < MIN_TAKE_S:
+                take.forget()
+                self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
+                return
+            if take.frames == 0:
+                self._show_problem(_messages.EMPTY_TAKE, retry=False, state="idle")
+                return
+            auto = info.get("reason") == "limit"
+            warnings = [f"The take stopped by itself at the {self.max_seconds:g} s limit."] if auto else []
+            timeline = take.timeline(seconds, warnings=warnings)
+            take.forget()
+            self._analysis_id += 1
+            self._deliver(self._analysis_id, timeline, "your take")
+            self.take_figures = {
+                "seconds": seconds,
+                "analysed_frames": float(take.frames),
+                "analysed_fps": take.frames / seconds,
+                "camera_frames": float(info.get("presented") or 0),
+                "kernel_cpu_s": time.process_time() - self._cpu_started,
+                "bytes_received": float(self._live.received_bytes - self._bytes_started),
+                "stop_to_timeline_s": self._timings.get("delivered", 0.0) - self._timings.get("stop", 0.0),
+            }
+
+    def _close_camera(self) -> None:
+        camera, self._camera = self._camera, None
+        self._preview.children = ()
+        self._camera_button.description = "Turn camera on"
+        self._live.camera_id = ""
+        self._stop_button.disabled = True
+        if camera is not None:
+            self._probe.camera_id = ""
+            camera.close()
+
+    # ---------------------------------------------------------------------------------------------------------
+    # The kernel route: ipywebrtc records the video, the kernel analyses it
+
+    def _begin_kernel_take(self) -> None:
         from ipywebrtc import VideoRecorder
 
         self._discard_take = False
@@ -441,13 +629,16 @@ class Recorder(widgets.VBox):
                 if stop.is_set():
                     return
                 elapsed = time.monotonic() - self._take_started
-                if elapsed >= self.max_seconds:
+                if elapsed >= self._kernel_limit():
                     self._end_take(auto=True)
                     return
                 self._set_status("recording", self._recording_text(elapsed))
 
+    def _kernel_limit(self) -> float:
+        return min(self.max_seconds, MAX_SECONDS_CAP)
+
     def _recording_text(self, elapsed: float) -> str:
-        return f"● REC {elapsed:4.1f} s of {self.max_seconds:g} s: press Stop to end the take."
+        return f"● REC {elapsed:4.1f} s of {self._kernel_limit():g} s: press Stop to end the take."
 
     def _stop_clock(self) -> None:
         if self._clock_stop is not None:
@@ -464,14 +655,8 @@ class Recorder(widgets.VBox):
             recorder.recording = False  # the browser finishes the file, then sends it
         # The recorder stopped first (messages keep their order), so closing the camera now ends every track at
         # once without losing the end of the take (FAULTS.md P2).
-        camera, self._camera = self._camera, None
-        self._preview.children = ()
-        self._camera_button.description = "Turn camera on"
-        if camera is not None:
-            self._probe.camera_id = ""
-            camera.close()
-        self._stop_button.disabled = True
-        limit = f" at the {self.max_seconds:g} s limit" if auto else ""
+        self._close_camera()
+        limit = f" at the {self._kernel_limit():g} s limit" if auto else ""
         self._set_status("receiving", f"Stopped{limit}; the camera is off. Receiving the take…")
         self._cancel_receive_timer()
         self._receive_timer = threading.Timer(RECEIVE_TIMEOUT_S, self._receive_timed_out)
@@ -507,7 +692,7 @@ class Recorder(widgets.VBox):
                 self._show_problem(_messages.EMPTY_TAKE, retry=False, state="idle")
                 return
             expected = max(1, round(self._take_seconds * 30))
-            label = "your take" + (f" (stopped at the {self.max_seconds:g} s limit)" if self._auto_stopped else "")
+            label = "your take" + (f" (stopped at the {self._kernel_limit():g} s limit)" if self._auto_stopped else "")
             self._analyse(data, label=label, wait=False, expected=expected)
 
     def _drop_synced_bytes(self) -> None:
