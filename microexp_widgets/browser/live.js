@@ -270,7 +270,9 @@ class Live {
     let found = null;
     try {
       if (this.video.readyState >= 2 && this.video.videoWidth > 0) {
+        const began = performance.now();
         found = measure(this.landmarker.detectForVideo(this.video, stampFor(frameMs)));
+        if (this.take) this.take.busyMs += performance.now() - began;
         this.rate.frames += 1;
       }
     } catch (error) {
@@ -357,7 +359,7 @@ class Live {
   startTake(id) {
     const t0 = performance.now();
     const limitMs = this.model.get("max_seconds") * 1000;
-    this.take = { id, t0, rows: [], sent: t0, analysed: 0, presented0: undefined, presented1: undefined };
+    this.take = { id, t0, rows: [], sent: t0, analysed: 0, busyMs: 0, presented0: undefined, presented1: undefined };
     this.take.limit = setTimeout(() => this.endTake("limit"), limitMs);
     this.take.clock = setInterval(() => this.paint(), 100);
     this.model.send({ kind: "started", take: id });
@@ -384,7 +386,8 @@ class Live {
     const seconds = (performance.now() - take.t0) / 1000;
     const presented =
       take.presented0 !== undefined ? take.presented1 - take.presented0 + 1 : take.analysed;
-    this.model.send({ kind: "ended", take: take.id, reason, seconds, analysed: take.analysed, presented });
+    const msPerFrame = take.analysed ? take.busyMs / take.analysed : 0;
+    this.model.send({ kind: "ended", take: take.id, reason, seconds, analysed: take.analysed, presented, msPerFrame });
     this.lastTake = { seconds, rate: seconds > 0 ? take.analysed / seconds : 0 };
     this.paint();
   }

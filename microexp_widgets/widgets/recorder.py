@@ -572,9 +572,11 @@ class Recorder(widgets.VBox):
                 "analysed_frames": float(take.frames),
                 "analysed_fps": take.frames / seconds,
                 "camera_frames": float(info.get("presented") or 0),
+                "page_ms_per_frame": float(info.get("msPerFrame") or 0),
                 "kernel_cpu_s": time.process_time() - self._cpu_started,
                 "bytes_received": float(self._live.received_bytes - self._bytes_started),
                 "stop_to_timeline_s": self._timings.get("delivered", 0.0) - self._timings.get("stop", 0.0),
+                "last_frames_to_timeline_s": self._timings.get("delivered", 0.0) - self._timings["received"],
             }
 
     def _close_camera(self) -> None:
