@@ -52,8 +52,11 @@ def consent_points(route: str = BROWSER) -> tuple[str, ...]:
 
 
 def consent_given(route: str = BROWSER) -> bool:
-    """True once the learner has acknowledged the note for ``route`` in this kernel."""
-    return route in _given
+    """True once the learner has acknowledged the note for ``route`` in this kernel.
+
+    Agreeing to the kernel route (the video goes to Python) covers the browser route too, which shares less.
+    """
+    return route in _given or KERNEL in _given
 
 
 def give_consent(route: str = BROWSER) -> None:
