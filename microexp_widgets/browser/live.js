@@ -11,9 +11,12 @@ const CACHE_NAME = "microexp-widgets-face-model";
 const BATCH_MS = 250; // how often a take's numbers go to the kernel
 const FILES_TIMEOUT_MS = 180000;
 const ROW_WIDTH = 57; // time, 52 blendshapes, face box x, y, width, height
+const STILL_WIDTH = 320; // the learner's own frames, kept in this page only, for the apex picture
+const MAX_STILLS = 6000; // about four minutes at 24 frames/s, some 60 MB at most
 
 // Shared by every widget on the page: the model is fetched and started once per page, whatever the notebook.
-const page = (globalThis.__microexpFaceModelPage ??= { landmarkers: new Map(), lastStamp: 0 });
+const page = (globalThis.__microexpFaceModelPage ??= { landmarkers: new Map(), lastStamp: 0, stills: new Map() });
+page.stills ??= new Map(); // "token:take" -> [{t, blob}], the learner's frames of that take; never sent anywhere
 const lives = new Map(); // token -> Live
 
 class PlainError extends Error {}
@@ -150,11 +153,28 @@ function landmarkerFor(filesModel) {
   return page.landmarkers.get(key);
 }
 
-// Each VIDEO-mode call needs a strictly larger timestamp than the last, on the one landmarker the page shares.
-function stampFor(timeMs) {
-  page.lastStamp = Math.max(page.lastStamp + 1, Math.round(timeMs));
-  return page.lastStamp;
+// As in the kernel's face.py: when a face is first found, the tracker is settled on that frame (scores overshoot for
+// a few frames otherwise), with settling frames spaced like real ones; later timestamps shift by the time they took.
+const SETTLE_FRAMES = 4;
+const SETTLE_STEP_MS = 40;
+
+// Follow the face through one more frame on the page's one landmarker; each VIDEO-mode call needs a strictly
+// larger timestamp than the last.
+function follow(landmarker, source, timeMs) {
+  const run = (stepMs) => {
+    page.lastStamp = Math.max(page.lastStamp + stepMs, Math.round(timeMs) + (page.shiftMs || 0));
+    return landmarker.detectForVideo(source, page.lastStamp);
+  };
+  let result = run(1);
+  const found = () => Boolean(result.faceLandmarks && result.faceLandmarks.length);
+  if (found() && !page.tracking) {
+    for (let i = 0; i < SETTLE_FRAMES; i++) result = run(SETTLE_STEP_MS);
+    page.shiftMs = (page.shiftMs || 0) + SETTLE_FRAMES * SETTLE_STEP_MS;
+  }
+  page.tracking = found();
+  return measure(result);
 }
+page.follow = follow; // the agreement test feeds decoded frames through exactly this
 
 function measure(result) {
   const shapes = result.faceBlendshapes && result.faceBlendshapes[0];
@@ -193,6 +213,7 @@ class Live {
     this.take = null; // {id, t0, rows, sent, analysed, presented0, clock, limit}
     this.countdown = null; // {id, timer}
     this.closed = false;
+    this.canvas = document.createElement("canvas");
     this.onCamera = () => this.followCamera();
     model.on("change:camera_id", this.onCamera);
     this.onMessage = (message) => this.handle(message);
@@ -271,7 +292,7 @@ class Live {
     try {
       if (this.video.readyState >= 2 && this.video.videoWidth > 0) {
         const began = performance.now();
-        found = measure(this.landmarker.detectForVideo(this.video, stampFor(frameMs)));
+        found = follow(this.landmarker, this.video, frameMs);
         if (this.take) this.take.busyMs += performance.now() - began;
         this.rate.frames += 1;
       }
@@ -293,6 +314,7 @@ class Live {
       }
       take.rows.push(row);
       take.analysed += 1;
+      this.keepStill(take, row[0]);
       if (meta.presentedFrames !== undefined) {
         take.presented1 = meta.presentedFrames;
         if (take.presented0 === undefined) take.presented0 = meta.presentedFrames;
@@ -306,6 +328,25 @@ class Live {
     }
     this.paint();
     this.nextFrame();
+  }
+
+  keepStill(take, t) {
+    if (take.stills.length >= MAX_STILLS) return;
+    const width = Math.min(STILL_WIDTH, this.video.videoWidth);
+    const height = Math.round((this.video.videoHeight * width) / this.video.videoWidth);
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    this.canvas.getContext("2d").drawImage(this.video, 0, 0, width, height);
+    const entry = { t, blob: null };
+    take.stills.push(entry);
+    this.canvas.toBlob((blob) => (entry.blob = blob), "image/jpeg", 0.85); // encoded off the main thread
+  }
+
+  forgetStills() {
+    const prefix = `${this.model.get("token")}:`;
+    for (const key of [...page.stills.keys()]) if (key.startsWith(prefix)) page.stills.delete(key);
   }
 
   updateLevels(found) {
@@ -323,6 +364,7 @@ class Live {
   handle(message) {
     if (!message) return;
     if (message.kind === "record") this.startCountdown(message.take);
+    else if (message.kind === "forget") this.forgetStills();
     else if (message.kind === "stop") {
       if (this.countdown && this.countdown.id === message.take) {
         this.cancelCountdown();
@@ -359,7 +401,8 @@ class Live {
   startTake(id) {
     const t0 = performance.now();
     const limitMs = this.model.get("max_seconds") * 1000;
-    this.take = { id, t0, rows: [], sent: t0, analysed: 0, busyMs: 0, presented0: undefined, presented1: undefined };
+    this.take = { id, t0, rows: [], stills: [], sent: t0, analysed: 0, busyMs: 0, presented0: undefined };
+    this.forgetStills(); // one take's frames at a time, as in the kernel route
     this.take.limit = setTimeout(() => this.endTake("limit"), limitMs);
     this.take.clock = setInterval(() => this.paint(), 100);
     this.model.send({ kind: "started", take: id });
@@ -383,6 +426,7 @@ class Live {
     clearTimeout(take.limit);
     clearInterval(take.clock);
     this.take = null;
+    if (reason !== "camera-off") page.stills.set(`${this.model.get("token")}:${take.id}`, take.stills);
     const seconds = (performance.now() - take.t0) / 1000;
     const presented =
       take.presented0 !== undefined ? take.presented1 - take.presented0 + 1 : take.analysed;
@@ -489,6 +533,7 @@ class Live {
 
   close() {
     this.closed = true;
+    this.forgetStills();
     this.model.off("change:camera_id", this.onCamera);
     this.model.off("msg:custom", this.onMessage);
     this.detach();
@@ -515,7 +560,13 @@ const STYLE = `
 function initialize({ model }) {
   const live = new Live(model);
   lives.set(model.get("token"), live);
+  const kernel = model.widget_manager && model.widget_manager.kernel;
+  const onStatus = (_, status) => {
+    if (status === "restarting" || status === "autorestarting" || status === "dead") live.close();
+  };
+  if (kernel && kernel.statusChanged) kernel.statusChanged.connect(onStatus);
   return () => {
+    if (kernel && kernel.statusChanged) kernel.statusChanged.disconnect(onStatus);
     live.close();
     lives.delete(model.get("token"));
   };

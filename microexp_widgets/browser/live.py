@@ -84,6 +84,14 @@ class LiveFaceModel(anywidget.AnyWidget):
         """Ask the page to end take ``take`` (or its countdown); it answers with its last frames and ``ended``."""
         self.send({"kind": "stop", "take": take})
 
+    def forget(self) -> None:
+        """Ask the page to drop the learner's frames it keeps for the apex picture."""
+        self.send({"kind": "forget"})
+
+    def stills_of(self, take: int) -> str:
+        """How the page names take ``take``'s frames (see ``StillView.show_page_frame``)."""
+        return f"{self.token}:{take}"
+
     def _on_page_message(self, _widget, content, buffers) -> None:
         if not isinstance(content, dict):
             return

@@ -34,6 +34,15 @@ class StillView(anywidget.AnyWidget):
     def show(self, rgb: np.ndarray | None, caption: str) -> None:
         """Show ``rgb`` (or no picture when None) with a plain-text caption."""
         self.caption = caption
-        self.has_picture = rgb is not None
         buffers = [encode_jpeg(rgb)] if rgb is not None else []
         self.send({"kind": "still", "mime": "image/jpeg", "caption": caption}, buffers=buffers)
+        self.has_picture = rgb is not None  # set once the picture is on its way, so a watcher sees it sent
+
+    def show_page_frame(self, source: str, time_s: float, caption: str) -> None:
+        """Show the frame nearest ``time_s`` of a take analysed in the page (``source`` names it there).
+
+        The picture was never sent to Python: the page finds it in its own memory.
+        """
+        self.caption = caption
+        self.send({"kind": "page-still", "source": source, "time_s": float(time_s), "caption": caption})
+        self.has_picture = True

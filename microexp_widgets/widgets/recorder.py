@@ -305,6 +305,7 @@ class Recorder(widgets.VBox):
             old = self.timeline
             if old is not None:
                 old.forget_clip()
+            self._live.forget()
             self.timeline = None
             _hidden(self._progress_box, True)
             if self.state not in ("countdown", "recording", "receiving"):
@@ -564,6 +565,7 @@ class Recorder(widgets.VBox):
             auto = info.get("reason") == "limit"
             warnings = [f"The take stopped by itself at the {self.max_seconds:g} s limit."] if auto else []
             timeline = take.timeline(seconds, warnings=warnings)
+            timeline.page_stills = self._live.stills_of(number)  # the apex picture stays in the page
             take.forget()
             self._analysis_id += 1
             self._deliver(self._analysis_id, timeline, "your take")
