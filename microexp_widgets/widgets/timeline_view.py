@@ -229,6 +229,16 @@ class TimelineView(widgets.VBox):
         name = au_info(event.au).name
         self._still_caption.value = html.escape(f"Looking for your frame at {event.apex_s:.2f} s…")
 
+        page_stills = getattr(timeline, "page_stills", None)
+        if page_stills:  # a take analysed in the browser: its frames never left the page
+            caption = (
+                f"{event.au} {name}, {event.kind}, at its apex ({event.apex_s:.2f} s). Your own frame: "
+                "kept in this browser tab only, for this take only."
+            )
+            self._still.show_page_frame(page_stills, event.apex_s, caption)
+            self._still_caption.value = html.escape(caption)
+            return
+
         def fetch() -> None:
             try:
                 rgb = timeline.still_at(event.apex_s)
