@@ -25,12 +25,16 @@ ROW_WIDTH = 1 + len(BLENDSHAPES) + 4
 METER_AUS = ("AU01", "AU02", "AU04", "AU07", "AU45", "AU10", "AU12", "AU14", "AU15", "AU17")
 
 
-def _meter_specs() -> list[dict]:
+def meter_specs(codes: tuple[str, ...] = METER_AUS) -> list[dict]:
+    """What the page needs to draw a meter for each AU in ``codes`` (in face-region order)."""
+    unknown = [code for code in codes if code not in {au.code for au in AU_TABLE}]
+    if unknown:
+        raise ValueError(f"No meter can show {', '.join(unknown)}: use AU codes such as 'AU12'.")
     index = {name: i for i, name in enumerate(BLENDSHAPES)}
     return [
         {"code": au.code, "name": au.name, "region": au.region, "sources": [index[b] for b in au.blendshapes]}
         for au in AU_TABLE
-        if au.code in METER_AUS
+        if au.code in codes
     ]
 
 
@@ -64,9 +68,9 @@ class LiveFaceModel(anywidget.AnyWidget):
     def _token(self) -> str:
         return uuid.uuid4().hex
 
-    def __init__(self, **kwargs):
+    def __init__(self, meter_aus: tuple[str, ...] = METER_AUS, **kwargs):
         files = shared_files()
-        super().__init__(files_id=files.model_id, meters=_meter_specs(), **kwargs)
+        super().__init__(files_id=files.model_id, meters=meter_specs(tuple(meter_aus)), **kwargs)
         self._files = files
         self.received_bytes = 0  # what the page sent during takes: numbers only
         self.on_started: Callable[[int], object] | None = None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import traitlets
 
-from ..browser.live import LiveFaceModel
+from ..browser.live import METER_AUS, LiveFaceModel, meter_specs
 from . import _consent, _messages
 from ._kernel import call_soon_in_kernel
 from ._live_take import LiveTake
@@ -126,6 +126,9 @@ class Recorder(widgets.VBox):
         Seconds of countdown between pressing Record and the start of the take.
     view
         A :class:`~microexp_widgets.TimelineView` that draws every new take.
+    meters
+        The Action Units shown as live meters while the camera is on (codes such as ``"AU12"``), grouped by face
+        region; by default a few of the brows, eyes and mouth.
 
     Notes
     -----
@@ -148,11 +151,13 @@ class Recorder(widgets.VBox):
         *,
         countdown: int = 3,
         view: TimelineView | None = None,
+        meters: tuple[str, ...] = METER_AUS,
     ):
         if not MIN_TAKE_S < float(max_seconds) <= MAX_LIVE_SECONDS:
             raise ValueError(f"max_seconds must be between {MIN_TAKE_S} and {MAX_LIVE_SECONDS:g} seconds; got {max_seconds}.")
         if countdown < 0:
             raise ValueError(f"countdown must be 0 or more seconds; got {countdown}.")
+        meter_specs(tuple(meters))  # refuses unknown AU codes before any widget is made
         self.max_seconds = float(max_seconds)
         self.countdown = int(countdown)
         self._lock = threading.RLock()
@@ -175,7 +180,7 @@ class Recorder(widgets.VBox):
         self._ended_timer: threading.Timer | None = None
         self._waiting_for_model = False
         self.take_figures: dict[str, float] = {}  # the last browser-route take: rates, bytes and kernel CPU
-        self._live = LiveFaceModel(max_seconds=self.max_seconds, countdown=self.countdown)
+        self._live = LiveFaceModel(tuple(meters), max_seconds=self.max_seconds, countdown=self.countdown)
         self._live.on_started = self._on_live_started
         self._live.on_frames = self._on_live_frames
         self._live.on_ended = self._on_live_ended

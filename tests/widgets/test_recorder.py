@@ -466,3 +466,15 @@ def test_b7_turning_the_camera_off_during_a_live_take_drops_it():
     Recorder()  # a re-run cell
     page_sends(rec, {"kind": "ended", "take": number, "reason": "camera-off", "seconds": 0.1})
     assert rec.timeline is None
+
+
+def test_live_meters_show_the_chosen_movements_by_region_and_refuse_unknown_codes():
+    rec = Recorder(meters=("AU12", "AU04", "AU06"))
+    assert [(m["code"], m["region"]) for m in rec._live.meters] == [
+        ("AU04", "brows"),
+        ("AU06", "cheeks"),
+        ("AU12", "mouth"),
+    ]
+    assert all(m["sources"] for m in rec._live.meters)
+    with pytest.raises(ValueError, match="AU99"):
+        Recorder(meters=("AU99",))
