@@ -7,12 +7,15 @@ message with the file gzipped as a binary buffer, so the bytes never become widg
 from __future__ import annotations
 
 import gzip
+import os
+import tempfile
 import threading
+from pathlib import Path
 
 import ipywidgets as widgets
 import traitlets
 
-from ..assets import BROWSER_FILES, FACE_MODEL, browser_file, verified_model_path
+from ..assets import BROWSER_FILES, FACE_MODEL, browser_dir, browser_file, verified_model_path
 
 MODEL_NAME = "face_landmarker.task"
 
@@ -56,13 +59,35 @@ class FaceModelFiles(widgets.Widget):
         for name in names:
             if name not in paths:
                 continue
+            locate, sha256 = paths[name]
             try:
-                data = gzip.compress(paths[name][0]().read_bytes(), compresslevel=5, mtime=0)
+                data = _gzipped(locate(), sha256)
             except Exception as error:
                 self.send({"kind": "missing", "name": name, "problem": str(error)})
                 continue
             self.sent_bytes += len(data)
             self.send({"kind": "file", "name": name, "encoding": "gzip"}, buffers=[data])
+
+
+def _gzipped(path: Path, sha256: str) -> bytes:
+    """The file gzipped, made once per machine and kept beside the runtime (named by the original's SHA-256).
+
+    Every kernel would otherwise spend a second or more of CPU compressing the same 11 MB; the page checks the
+    unpacked bytes against the SHA-256 anyway, so a damaged copy can only make it fall back, never run a wrong model.
+    """
+    kept = browser_dir() / f"{sha256}.gz"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+    try:
+        with tempfile.NamedTemporaryFile(dir=browser_dir(), suffix=".part", delete=False) as out:
+            out.write(data)
+        os.replace(out.name, kept)  # atomic, so two kernels never read a half-written copy
+    except OSError:
+        pass  # a read-only cache: compress again next time
+    return data
 
 
 _shared: FaceModelFiles | None = None

@@ -87,7 +87,7 @@ def _shot(page, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def take(module_notebook) -> LiveTakeResult:
-    nb = module_notebook([SETUP, "view"], init_script=SENT_SPY + TRACK_SPY, name="live_take")
+    nb = module_notebook([SETUP, "view"], init_script=SENT_SPY + TRACK_SPY)  # a fresh kernel, also on a retry
     page = nb.page
     page.set_viewport_size({"width": 1280, "height": 720})
     nb.run_all()

@@ -116,13 +116,15 @@ TIMELINE_DRAWN = """
 
 @pytest.fixture(scope="module")
 def take(module_notebook) -> Take:
-    nb = module_notebook([SETUP, "view"], init_script=TRACK_SPY, name="recorder_take")
+    nb = module_notebook([SETUP, "view"], init_script=TRACK_SPY)  # a fresh kernel, also on a retry
     nb.run_all()
     page = nb.page
     assert page.evaluate("() => window.__microexpTracks.length") == 0, "the camera started before any click"
+    # The face model reaches the page first (a few MB from the kernel); then the take is made as a learner would.
+    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=180, interval_s=1.0)
     button(page, "Record").click()
     button(page, "I understand, start the camera").click()
-    wait_for_status(page, "REC", timeout_s=120)  # the face model starts in the page first
+    wait_for_status(page, "REC", timeout_s=60)
     time.sleep(TAKE_SECONDS)
     started = time.monotonic()
     button(page, "Stop").click()
