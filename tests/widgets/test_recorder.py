@@ -478,3 +478,23 @@ def test_live_meters_show_the_chosen_movements_by_region_and_refuse_unknown_code
     assert all(m["sources"] for m in rec._live.meters)
     with pytest.raises(ValueError, match="AU99"):
         Recorder(meters=("AU99",))
+
+
+def test_m4_memory_stays_flat_over_ten_live_takes():
+    import gc
+    import tracemalloc
+
+    rows = np.full((10 * 30, ROW_WIDTH), 0.05, dtype="<f4")
+    rows[:, 0] = np.arange(len(rows)) / 30
+    rec = Recorder(max_seconds=20, countdown=0)
+    held = []
+    tracemalloc.start()
+    try:
+        for take in range(10):
+            live_take(rec, rows, 10.0)
+            gc.collect()
+            held.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    growth = held[-1] - held[2]  # after the first takes have warmed every cache
+    assert growth < 1_000_000, f"memory grew by {growth / 1e6:.1f} MB over seven takes: {held}"
