@@ -91,3 +91,21 @@ def test_page_and_python_models_agree_on_the_same_frames(notebook, lab_server, r
     record_property("largest_p99_abs_difference", round(max(p for _, p in worst.values()), 5))
     assert all(mean <= MEAN_LIMIT for mean, _ in worst.values()), worst
     assert all(p99 <= P99_LIMIT for _, p99 in worst.values()), worst
+    # The spotted movements, as a figure: how many of Python's events the page's numbers give within one frame.
+    from microexp_widgets.face import BLENDSHAPES
+    from microexp_widgets.timeline import AUTimeline
+
+    def events(rows):
+        table = np.array([row if row is not None else [np.nan] * 52 for row in rows], dtype=float)
+        return AUTimeline.from_blendshapes(np.asarray(times), table, BLENDSHAPES).events
+
+    page_events, python_events = events(page_rows), events(python_rows)
+    matched = sum(
+        any(
+            p.au == q.au and abs(p.onset_s - q.onset_s) <= period * 1.01 and abs(p.offset_s - q.offset_s) <= period * 1.01
+            for p in page_events
+        )
+        for q in python_events
+    )
+    print(f"events: Python {len(python_events)}, page {len(page_events)}, matched within one frame {matched}")
+    record_property("events_matched_within_one_frame", f"{matched} of {len(python_events)}")
