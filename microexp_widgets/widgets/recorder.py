@@ -119,7 +119,8 @@ class Recorder(widgets.VBox):
     ----------
     max_seconds
         Length limit of a take; the recording stops by itself there and is analysed. At most
-        ``MAX_SECONDS_CAP`` (20 s), which keeps a take well under what one widget message can carry.
+        ``MAX_LIVE_SECONDS``; on the kernel route a take also stops at ``MAX_SECONDS_CAP`` (20 s), which keeps its
+        video well under what one widget message can carry.
     on_timeline
         Called with each new :class:`~microexp_widgets.AUTimeline` (more can be added with :meth:`on_timeline`).
     countdown
@@ -133,7 +134,9 @@ class Recorder(widgets.VBox):
     Notes
     -----
     The camera starts only after a click (and, the first time in a kernel, after the learner has read and
-    acknowledged a short note on what happens to the video). It is turned off after every take, when the widget
+    acknowledged a short note on what happens to the video). Where the browser runs the face model, the video and
+    any picture stay in the page and only per-frame numbers reach the kernel; elsewhere the take's video is sent to
+    the kernel, after a note that says so. It is turned off after every take, when the widget
     is closed, and when a newer recorder is created in this kernel.
     """
 
