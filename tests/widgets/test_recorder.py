@@ -490,7 +490,7 @@ def test_m4_memory_stays_flat_over_ten_live_takes():
     held = []
     tracemalloc.start()
     try:
-        for take in range(10):
+        for _ in range(10):
             live_take(rec, rows, 10.0)
             gc.collect()
             held.append(tracemalloc.get_traced_memory()[0])
