@@ -47,6 +47,8 @@ class LiveRoute:
 
     def _end_live_take(self, auto: bool) -> None:
         self._timings = {"stop": time.monotonic()}
+        # How long the learner saw "REC" before Stop: the page's own count also holds both messages' delays.
+        self._take_seconds = self._timings["stop"] - self._take_started
         self._live.stop(self._live_take.number)
         self._close_camera()
         limit = f" at the {self.max_seconds:g} s limit" if auto else ""
@@ -78,7 +80,7 @@ class LiveRoute:
             self._stop_button.disabled = True
             self._timings["received"] = time.monotonic()
             seconds = float(info.get("seconds") or time.monotonic() - self._take_started)
-            if seconds < MIN_TAKE_S:
+            if min(seconds, self._take_seconds) < MIN_TAKE_S:
                 take.forget()
                 self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
                 return

@@ -349,6 +349,7 @@ def live_take(rec: Recorder, rows: np.ndarray, seconds: float, reason: str = "st
     number = rec._live_take.number
     page_sends(rec, {"kind": "started", "take": number})
     assert rec.state == "recording" and "REC" in rec.status
+    rec._take_started -= seconds  # the learner watched "REC" for that long before pressing Stop
     for start in range(0, len(rows), 6):
         page_sends(rec, {"kind": "frames", "take": number}, rows[start : start + 6])
     started = time.monotonic()
