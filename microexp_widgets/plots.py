@@ -43,12 +43,14 @@ _PALETTE = (
     "#661100", "#6699CC", "#AA4466", "#4477AA", "#228833", "#EE6677",
 )  # fmt: skip
 AU_COLORS = {au.code: _PALETTE[i % len(_PALETTE)] for i, au in enumerate(AU_TABLE)}
-KINDS = ("macro", "micro", "cut_off")
+KINDS = ("macro", "micro", "short", "cut_off")
 # How each kind of movement is drawn: more than colour tells them apart (bar height, hatching, apex marker, label).
 KIND_STYLE = {
     "macro": {"color": "#0072B2", "pattern": "", "height": 0.62, "symbol": "circle", "label": "macro"},
     "micro": {"color": "#D55E00", "pattern": "/", "height": 0.36, "symbol": "star", "label": "micro"},
     "cut_off": {"color": "#8C8C8C", "pattern": ".", "height": 0.62, "symbol": "diamond", "label": "cut off"},
+    # 500 ms or less on a take analysed too slowly to time it as micro (FAULTS P7)
+    "short": {"color": "#CC79A7", "pattern": "x", "height": 0.36, "symbol": "triangle-up", "label": "short"},
 }
 DEFAULT_TRACES = 4
 Y_MAX = 1.05
@@ -329,9 +331,10 @@ def timeline_title(timeline: AUTimeline | None) -> str:
         return "No take yet: record one, or use a sample clip"
     counts = {kind: sum(1 for e in timeline.events if e.kind == kind) for kind in KINDS}
     cut = f", {counts['cut_off']} cut off" if counts["cut_off"] else ""
+    short = f", {counts['short']} short (too few frames per second to call micro)" if counts["short"] else ""
     return (
         f"Facial movements in {timeline.source or 'the take'}: {len(timeline.events)} movements "
-        f"({counts['micro']} micro, {counts['macro']} macro{cut})"
+        f"({counts['micro']} micro, {counts['macro']} macro{short}{cut})"
     )
 
 

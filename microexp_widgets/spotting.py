@@ -32,7 +32,8 @@ class AUEvent:
     duration_ms: float
     peak: float
     kind: str
-    """ "micro" (500 ms or shorter), "macro", or "cut_off" (touches an edge of the take: its length is unknown)."""
+    """ "micro" (500 ms or shorter), "macro", "short" (500 ms or shorter where too few frames per second were
+    analysed to call it micro), or "cut_off" (touches an edge of the take: its length is unknown)."""
     cut_off: str | None = None
     """None for a complete event; "start", "end" or "both": which edge of the take cut it."""
 
@@ -57,6 +58,9 @@ class SpottingSettings:
     """An event extends to the frames still above this share of the threshold (its onset and offset)."""
     baseline_percentile: float = 10.0
     """The baseline is this low percentile of the take, so a movement that fills most of the take still has one."""
+    label_micro: bool = True
+    """False when too few frames per second were analysed to time a brief movement (FAULTS P7): then a movement of
+    500 ms or less is called ``"short"``, never ``"micro"``."""
 
 
 DEFAULT_SETTINGS = SpottingSettings()
@@ -122,7 +126,12 @@ def find_events(
             offset_s = float(times[end]) if valid[end] else min(offset_s, float(times[end]))
         duration_ms = (offset_s - onset_s) * 1000.0
         cut_off = _cut_off_edge(start <= first_frame, end - 1 >= last_frame)
-        kind = "cut_off" if cut_off is not None else "micro" if duration_ms <= MICRO_MAX_MS else "macro"
+        if cut_off is not None:
+            kind = "cut_off"
+        elif duration_ms > MICRO_MAX_MS:
+            kind = "macro"
+        else:
+            kind = "micro" if settings.label_micro else "short"
         events.append(
             AUEvent(
                 au=au,

@@ -40,6 +40,7 @@ class StillView(anywidget.AnyWidget):
         self.caption = ""
         self._jpeg: bytes | None = None
         self._alt = _OWN_ALT
+        self._page_still: dict | None = None  # a frame of a take analysed in the page, which only the page holds
         # show() runs on a worker thread while a page may ask for the picture: one message at a time, in order.
         self._lock = threading.Lock()
         self.on_msg(self._on_page_message)
@@ -47,7 +48,7 @@ class StillView(anywidget.AnyWidget):
     @property
     def has_picture(self) -> bool:
         """True once a picture has been sent to the page (and until it is replaced by none)."""
-        return self._jpeg is not None
+        return self._jpeg is not None or self._page_still is not None
 
     def show(self, rgb: np.ndarray | None, caption: str, *, own: bool = True) -> None:
         """Show ``rgb`` (or no picture when None) with a plain-text caption; ``own`` is False for a stranger's clip."""
@@ -56,7 +57,17 @@ class StillView(anywidget.AnyWidget):
         with self._lock:
             # Sent before it is recorded, so whoever sees has_picture become True also finds the message sent.
             self._send_picture(jpeg, caption, alt)
-            self._jpeg, self.caption, self._alt = jpeg, caption, alt
+            self._jpeg, self.caption, self._alt, self._page_still = jpeg, caption, alt, None
+
+    def show_page_frame(self, source: str, time_s: float, caption: str) -> None:
+        """Show the frame nearest ``time_s`` of a take analysed in the page (``source`` names it there).
+
+        The picture was never sent to Python: the page finds it in its own memory.
+        """
+        message = {"kind": "page-still", "source": source, "time_s": float(time_s), "caption": caption}
+        with self._lock:
+            self.send(message)
+            self._jpeg, self.caption, self._alt, self._page_still = None, caption, _OWN_ALT, message
 
     def _send_picture(self, jpeg: bytes | None, caption: str, alt: str) -> None:
         message = {"kind": "still", "mime": "image/jpeg", "caption": caption, "alt": alt}
@@ -65,4 +76,7 @@ class StillView(anywidget.AnyWidget):
     def _on_page_message(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("kind") == "ready":
             with self._lock:
-                self._send_picture(self._jpeg, self.caption, self._alt)
+                if self._page_still is not None:
+                    self.send(self._page_still)
+                else:
+                    self._send_picture(self._jpeg, self.caption, self._alt)

@@ -1,10 +1,13 @@
-"""``Recorder``: record a few seconds of your face in the browser and get its Action-Unit timeline.
+"""``Recorder``: record your face in the browser and get its Action-Unit timeline.
 
-The camera is ipywebrtc's ``CameraStream`` (video only) and the take is made by its ``VideoRecorder``; a small
-companion widget (:mod:`.camera_access`) asks for the camera first so that failures get a plain message. The take's
-bytes are copied into this kernel's memory and then dropped from the synced widget state, so a saved notebook never
-holds face video (FAULTS.md B8). The analysis runs in a worker thread; its result is handed to the learner's callbacks
-on the kernel's main loop.
+The camera is ipywebrtc's ``CameraStream`` (video only); a small companion widget (:mod:`.camera_access`) asks for
+the camera first so that failures get a plain message. Two routes make a take:
+
+- the browser route (:mod:`..browser.live`): the face model runs in the page on the camera stream and only per-frame
+  numbers reach the kernel, which joins them into a timeline at Stop;
+- the kernel route, where the page cannot run the model (FAULTS.md P6): ipywebrtc's ``VideoRecorder`` records the take,
+  its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the analysis runs
+  in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
 """
 
 from __future__ import annotations
@@ -19,22 +22,23 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import traitlets
 
+from ..browser.live import METER_AUS, LiveFaceModel, meter_specs
 from . import _consent, _messages
-from ._kernel import call_soon_in_kernel
+from ._kernel_route import MAX_SECONDS_CAP, KernelRoute, _warm_up_analysis
+from ._layout import set_hidden
+from ._live_route import LiveRoute
+from ._live_take import MIN_TAKE_S, LiveTake
 from .camera_access import CameraAccess
 
 if TYPE_CHECKING:
     from ..timeline import AUTimeline
     from .timeline_view import TimelineView
 
-__all__ = ["MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
+__all__ = ["MAX_LIVE_SECONDS", "MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
 
-# ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default server refuses messages
-# over about 10 MiB (FACTS.md), i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (FAULTS.md D8).
-MAX_SECONDS_CAP = 20.0
-MIN_TAKE_S = 0.5  # FAULTS.md B5
-RECEIVE_TIMEOUT_S = 30.0
-TICK_S = 0.2
+# Browser route: a take is numbers only (about 0.4 MB a minute, FAULTS.md B9).
+MAX_LIVE_SECONDS = 600.0
+STATES = ("idle", "consent", "probing", "ready", "countdown", "recording", "receiving", "analysing")
 CAMERA_CONSTRAINTS = {
     "audio": False,  # ipywebrtc's default asks for the microphone too; we never do.
     "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "facingMode": "user"},
@@ -47,35 +51,6 @@ UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
 _live: weakref.WeakSet[Recorder] = weakref.WeakSet()
 
 
-_warm = threading.Event()
-_warm_lock = threading.Lock()
-
-
-def _warm_up_analysis() -> None:
-    """Load the analysis code and start the face model once, in the background, while a take is being made.
-
-    The first landmarker in a process pays for loading MediaPipe's native library and graph (one to two seconds
-    here); doing that during the countdown keeps it out of the time between Stop and the drawn timeline.
-    """
-    if _warm.is_set() or not _warm_lock.acquire(blocking=False):
-        return
-
-    def warm() -> None:
-        try:
-            from ..face import FaceTracker
-            from ..pipeline import analyze_video  # noqa: F401 - imported for its side effect: loaded once
-
-            with FaceTracker(max_faces=1):
-                pass
-        except Exception:  # a missing model is reported by the analysis itself, in words
-            pass
-        finally:
-            _warm.set()
-            _warm_lock.release()
-
-    threading.Thread(target=warm, name="microexp-warm-up", daemon=True).start()
-
-
 def release_all_cameras(except_for: Recorder | None = None) -> None:
     """Turn off the camera of every recorder in this kernel (but ``except_for``)."""
     for recorder in list(_live):
@@ -83,52 +58,38 @@ def release_all_cameras(except_for: Recorder | None = None) -> None:
             recorder._release_camera("Another recorder took over the camera.")
 
 
-def _hidden(widget: widgets.Widget, hidden: bool) -> None:
-    widget.layout.display = "none" if hidden else None
-
-
-class _TakeVideo(widgets.Video):
-    """The Video widget a take arrives in; reports every value the browser sends, an empty one included.
-
-    (An empty take would not change an already empty value, so observing ``value`` would miss it.)
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.on_received: Callable[[bytes], object] | None = None
-
-    def set_state(self, sync_data) -> None:
-        super().set_state(sync_data)
-        if "value" in sync_data and self.on_received is not None:
-            self.on_received(self.value)
-
-
-class Recorder(widgets.VBox):
+class Recorder(LiveRoute, KernelRoute, widgets.VBox):
     """Record your face with the browser's camera and see which facial movements (Action Units) happened.
 
     Parameters
     ----------
     max_seconds
         Length limit of a take; the recording stops by itself there and is analysed. At most
-        ``MAX_SECONDS_CAP`` (20 s), which keeps a take well under what one widget message can carry.
+        ``MAX_LIVE_SECONDS``; on the kernel route a take also stops at ``MAX_SECONDS_CAP`` (20 s), which keeps its
+        video well under what one widget message can carry.
     on_timeline
         Called with each new :class:`~microexp_widgets.AUTimeline` (more can be added with :meth:`on_timeline`).
     countdown
         Seconds of countdown between pressing Record and the start of the take.
     view
         A :class:`~microexp_widgets.TimelineView` that draws every new take.
+    meters
+        The Action Units shown as live meters while the camera is on (codes such as ``"AU12"``), grouped by face
+        region; by default a few of the brows, eyes and mouth.
 
     Notes
     -----
     The camera starts only after a click (and, the first time in a kernel, after the learner has read and
-    acknowledged a short note on what happens to the video). It is turned off after every take, when the widget
+    acknowledged a short note on what happens to the video). Where the browser runs the face model, the video and
+    any picture stay in the page and only per-frame numbers reach the kernel; elsewhere the take's video is sent to
+    the kernel, after a note that says so. It is turned off after every take, when the widget
     is closed, and when a newer recorder is created in this kernel.
     """
 
     status = traitlets.Unicode("", help="What the recorder is doing, in words.")
     """Type: str. The text shown at the top of the widget (not synced)."""
-    state = traitlets.Unicode("idle", help="idle, consent, probing, ready, countdown, recording, receiving, analysing")
-    """Type: str. A machine-readable form of ``status``."""
+    state = traitlets.Enum(STATES, "idle", help="what the recorder is doing: " + ", ".join(STATES))
+    """Type: str. One of ``STATES``: a machine-readable form of ``status``."""
     timeline = traitlets.Any(None, allow_none=True, help="The last take's AUTimeline, or None.")
     """Type: AUTimeline or None. Set when a take (or a sample clip, or a file) has been analysed."""
 
@@ -139,14 +100,15 @@ class Recorder(widgets.VBox):
         *,
         countdown: int = 3,
         view: TimelineView | None = None,
+        meters: tuple[str, ...] = METER_AUS,
     ):
-        if not MIN_TAKE_S < float(max_seconds) <= MAX_SECONDS_CAP:
+        if not MIN_TAKE_S < float(max_seconds) <= MAX_LIVE_SECONDS:
             raise ValueError(
-                f"max_seconds must be between {MIN_TAKE_S} and {MAX_SECONDS_CAP:g} seconds "
-                f"(longer takes do not fit in one widget message); got {max_seconds}."
+                f"max_seconds must be between {MIN_TAKE_S} and {MAX_LIVE_SECONDS:g} seconds; got {max_seconds}."
             )
         if countdown < 0:
             raise ValueError(f"countdown must be 0 or more seconds; got {countdown}.")
+        meter_specs(tuple(meters))  # refuses unknown AU codes before any widget is made
         self.max_seconds = float(max_seconds)
         self.countdown = int(countdown)
         self._lock = threading.RLock()
@@ -163,6 +125,19 @@ class Recorder(widgets.VBox):
         self._analysis_id = 0
         self._closed = False
         self._timings: dict[str, float] = {}  # monotonic times of the last take's steps, for measurements
+        self._consent_route = _consent.BROWSER
+        self._take_number = 0
+        self._live_take: LiveTake | None = None
+        self._ended_timer: threading.Timer | None = None
+        self._waiting_for_model = False
+        self.take_figures: dict[str, float] = {}  # the last browser-route take: rates, bytes and kernel CPU
+        self._live = LiveFaceModel(tuple(meters), max_seconds=self.max_seconds, countdown=self.countdown)
+        self._live.on_started = self._on_live_started
+        self._live.on_frames = self._on_live_frames
+        self._live.on_ended = self._on_live_ended
+        self._live.observe(self._on_model_state, "model_state")
+        self._route_html = widgets.HTML()
+        self._route_html.add_class("microexp-route")
 
         self._status_html = widgets.HTML()
         self._status_html.add_class("microexp-status")
@@ -198,6 +173,8 @@ class Recorder(widgets.VBox):
                 widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
                 self._consent_box,
                 self._problem_box,
+                self._route_html,
+                self._live,
                 self._preview,
                 controls,
                 self._progress_box,
@@ -205,9 +182,9 @@ class Recorder(widgets.VBox):
             ]
         )
         self.add_class("microexp-recorder")
-        _hidden(self._consent_box, True)
-        _hidden(self._problem_box, True)
-        _hidden(self._progress_box, True)
+        set_hidden(self._consent_box, True)
+        set_hidden(self._problem_box, True)
+        set_hidden(self._progress_box, True)
         if on_timeline is not None:
             self.on_timeline(on_timeline)
         if view is not None:
@@ -226,7 +203,7 @@ class Recorder(widgets.VBox):
     def start(self) -> None:
         """Do what the Record button does: turn the camera on if needed, count down, then record."""
         with self._lock:
-            if self.state in ("countdown", "recording", "receiving") or self._closed:
+            if self.state in ("countdown", "recording", "receiving") or self._closed or self._waiting_for_model:
                 return
             if self._camera is None:
                 self._ask_for_camera("record")
@@ -236,7 +213,17 @@ class Recorder(widgets.VBox):
     def stop(self) -> None:
         """Do what the Stop button does: end the take (it is then analysed), or cancel the countdown."""
         with self._lock:
-            if self.state == "countdown":
+            self._waiting_for_model = False
+            if self._live_take is not None:
+                if self.state == "countdown":
+                    self._live.stop(self._live_take.number)
+                    self._live_take = None
+                    self._record_button.disabled = False
+                    self._stop_button.disabled = True
+                    self._set_status("ready", "Countdown cancelled. The camera is on; press Record when ready.")
+                elif self.state == "recording":
+                    self._end_live_take(auto=False)
+            elif self.state == "countdown":
                 self._stop_clock()
                 self._set_status("ready", "Countdown cancelled. The camera is on; press Record when ready.")
             elif self.state == "recording":
@@ -274,8 +261,9 @@ class Recorder(widgets.VBox):
             old = self.timeline
             if old is not None:
                 old.forget_clip()
+            self._live.forget()
             self.timeline = None
-            _hidden(self._progress_box, True)
+            set_hidden(self._progress_box, True)
             if self.state not in ("countdown", "recording", "receiving"):
                 self._set_status("idle", "The take is forgotten: nothing of it is kept in this kernel.")
 
@@ -287,8 +275,9 @@ class Recorder(widgets.VBox):
             self._closed = True
             self._release_camera(None)
             self._cancel_receive_timer()
+            self._cancel_ended_timer()
             _live.discard(self)
-            parts = [self._probe, self._upload, self._progress, self._progress_label, self._status_html]
+            parts = [self._live, self._probe, self._upload, self._progress, self._progress_label, self._status_html]
         for part in parts:
             part.close()
         super().close()
@@ -307,32 +296,70 @@ class Recorder(widgets.VBox):
     # Consent and camera
 
     def _build_consent(self) -> widgets.VBox:
-        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.CONSENT_POINTS)
-        note = widgets.HTML(f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>")
+        self._consent_note = widgets.HTML()
+        self._fill_consent(_consent.BROWSER)
         self._consent_button = widgets.Button(
             description=_consent.CONSENT_BUTTON, button_style="primary", layout=widgets.Layout(width="auto")
         )
         self._consent_button.on_click(lambda _: self._acknowledge())
-        return widgets.VBox([note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px"))
+        self._after_consent: Callable[[], object] | None = None
+        return widgets.VBox(
+            [self._consent_note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px")
+        )
+
+    def _fill_consent(self, route: str) -> None:
+        self._consent_route = route
+        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.consent_points(route))
+        self._consent_note.value = f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>"
+
+    def _route(self) -> str:
+        """Where the next take is analysed: in the page, or (where the page cannot run the model) in the kernel."""
+        return _consent.KERNEL if self._live.model_state == "failed" else _consent.BROWSER
+
+    def _ask_consent(self, route: str, then: Callable[[], object]) -> bool:
+        """Show the note for ``route`` unless it was acknowledged in this kernel; True when it had to be shown."""
+        if _consent.consent_given(route):
+            return False
+        self._fill_consent(route)
+        self._after_consent = then
+        set_hidden(self._consent_box, False)
+        self._set_status("consent", "Read the note below; the camera starts only after you agree.")
+        return True
 
     def _acknowledge(self) -> None:
-        _consent.give_consent()
         with self._lock:
-            _hidden(self._consent_box, True)
-            if self._pending:
-                self._probe_camera()
+            _consent.give_consent(self._consent_route)
+            set_hidden(self._consent_box, True)
+            then, self._after_consent = self._after_consent, None
+            if then is not None:
+                then()
 
     def _ask_for_camera(self, then: str) -> None:
         self._pending = then
-        _warm_up_analysis()
-        _hidden(self._problem_box, True)
-        if not _consent.consent_given():
-            _hidden(self._consent_box, False)
-            self._set_status("consent", "Read the note below; the camera starts only after you agree.")
+        if self._route() == _consent.KERNEL:
+            _warm_up_analysis()
+        set_hidden(self._problem_box, True)
+        if self._ask_consent(self._route(), self._probe_camera):
             return
         self._probe_camera()
 
+    def _on_model_state(self, change) -> None:
+        with self._lock:
+            if change.new == "failed":
+                self._route_html.value = (
+                    f"<i>{html.escape(self._live.failure.rstrip('.'))}, so takes are recorded and analysed in "
+                    "Python instead.</i>"
+                )
+                _warm_up_analysis()
+                if self._camera is not None:
+                    self._preview.children = (self._camera,)
+            if self._waiting_for_model and change.new in ("ready", "failed"):
+                self._waiting_for_model = False
+                self._begin_countdown()
+
     def _probe_camera(self) -> None:
+        if self._pending is None:
+            return
         self._set_status("probing", "Asking the browser for the camera…")
         self._probe.probe()
 
@@ -363,8 +390,10 @@ class Recorder(widgets.VBox):
                 constraints=CAMERA_CONSTRAINTS,
                 layout=widgets.Layout(width="320px"),
             )
-            self._preview.children = (self._camera,)
+            # On the browser route the live view (preview, meters) shows the camera; ipywebrtc's own view otherwise.
+            self._preview.children = (self._camera,) if self._route() == _consent.KERNEL else ()
             self._probe.camera_id = self._camera.model_id  # the page guards it if the kernel goes away
+            self._live.camera_id = self._camera.model_id
         self._camera_button.description = "Turn camera off"
         self._set_status("ready", "Camera on (only you see this preview). Press Record when ready.")
 
@@ -372,7 +401,7 @@ class Recorder(widgets.VBox):
         with self._lock:
             if self._camera is not None:
                 if self.state == "recording":
-                    self._end_take(auto=False)
+                    self.stop()
                 else:
                     self._release_camera(None)
                     self._set_status("idle", "Camera off.")
@@ -383,6 +412,11 @@ class Recorder(widgets.VBox):
         """Stop the camera's tracks (closing the CameraStream does that in the browser); drop a running take."""
         with self._lock:
             self._stop_clock()
+            self._waiting_for_model = False
+            if self._live_take is not None and self.state in ("countdown", "recording"):
+                self._live.stop(self._live_take.number)
+                self._live_take = None  # a take cut short by the camera going off is dropped, not analysed
+            self._live.camera_id = ""
             if self._video_recorder is not None and self.state != "receiving":
                 self._discard_take = True
                 if self.state == "recording":
@@ -403,196 +437,34 @@ class Recorder(widgets.VBox):
     # A take: countdown, recording, receiving
 
     def _begin_countdown(self) -> None:
-        from ipywebrtc import VideoRecorder
+        state = self._live.model_state
+        if state == "loading":
+            self._waiting_for_model = True
+            self._set_status("ready", "Starting the face model in your browser; the take begins as soon as it runs.")
+            return
+        if state == "ready":
+            self._begin_live_take()
+            return
+        if self._ask_consent(_consent.KERNEL, self._begin_countdown):
+            return
+        self._begin_kernel_take()
 
-        self._discard_take = False
-        self._auto_stopped = False
-        if self._video_recorder is None:
-            # Made now, so the browser has its model ready before the recording starts.
-            video = _TakeVideo(format="webm", controls=False)
-            video.on_received = self._on_video_value
-            self._video_recorder = VideoRecorder(stream=self._camera, format="webm", video=video)
-        self._record_button.disabled = True
-        self._stop_button.disabled = False
-        stop = threading.Event()
-        self._clock_stop = stop
-        thread = threading.Thread(target=self._run_clock, args=(stop,), name="microexp-recorder-clock", daemon=True)
-        if self.countdown:
-            self._set_status("countdown", f"Recording starts in {self.countdown}…")
-        thread.start()
-
-    def _run_clock(self, stop: threading.Event) -> None:
-        """Count down, start the take, show the elapsed time, and stop at the limit; ends early when ``stop`` is set."""
-        for left in range(self.countdown, 0, -1):
-            with self._lock:
-                if stop.is_set():
-                    return
-                self._set_status("countdown", f"Recording starts in {left}…")
-            if stop.wait(1.0):
-                return
-        with self._lock:
-            if stop.is_set() or self._video_recorder is None:
-                return
-            self._video_recorder.recording = True
-            self._take_started = time.monotonic()
-            self._set_status("recording", self._recording_text(0.0))
-        while not stop.wait(TICK_S):
-            with self._lock:
-                if stop.is_set():
-                    return
-                elapsed = time.monotonic() - self._take_started
-                if elapsed >= self.max_seconds:
-                    self._end_take(auto=True)
-                    return
-                self._set_status("recording", self._recording_text(elapsed))
-
-    def _recording_text(self, elapsed: float) -> str:
-        return f"● REC {elapsed:4.1f} s of {self.max_seconds:g} s: press Stop to end the take."
-
-    def _stop_clock(self) -> None:
-        if self._clock_stop is not None:
-            self._clock_stop.set()
-            self._clock_stop = None
-
-    def _end_take(self, auto: bool) -> None:
-        self._timings = {"stop": time.monotonic()}
-        self._stop_clock()
-        self._take_seconds = time.monotonic() - self._take_started
-        self._auto_stopped = auto
-        recorder = self._video_recorder
-        if recorder is not None:
-            recorder.recording = False  # the browser finishes the file, then sends it
-        # The recorder stopped first (messages keep their order), so closing the camera now ends every track at
-        # once without losing the end of the take (FAULTS.md P2).
+    def _close_camera(self) -> None:
         camera, self._camera = self._camera, None
         self._preview.children = ()
         self._camera_button.description = "Turn camera on"
+        self._live.camera_id = ""
+        self._stop_button.disabled = True
         if camera is not None:
             self._probe.camera_id = ""
             camera.close()
-        self._stop_button.disabled = True
-        limit = f" at the {self.max_seconds:g} s limit" if auto else ""
-        self._set_status("receiving", f"Stopped{limit}; the camera is off. Receiving the take…")
-        self._cancel_receive_timer()
-        self._receive_timer = threading.Timer(RECEIVE_TIMEOUT_S, self._receive_timed_out)
-        self._receive_timer.daemon = True
-        self._receive_timer.start()
-
-    def _cancel_receive_timer(self) -> None:
-        if self._receive_timer is not None:
-            self._receive_timer.cancel()
-            self._receive_timer = None
-
-    def _receive_timed_out(self) -> None:
-        with self._lock:
-            if self.state == "receiving":
-                self._close_video_recorder()
-                self._record_button.disabled = False
-                self._show_problem(_messages.NO_TRANSFER, retry=False)
-
-    def _on_video_value(self, value) -> None:
-        data = bytes(value)  # copied into kernel memory before the synced value is emptied
-        self._timings["received"] = time.monotonic()
-        with self._lock:
-            self._drop_synced_bytes()
-            self._close_video_recorder()
-            self._cancel_receive_timer()
-            self._record_button.disabled = False
-            if self._discard_take or self.state != "receiving":
-                return
-            if self._take_seconds < MIN_TAKE_S:
-                self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
-                return
-            if not data:
-                self._show_problem(_messages.EMPTY_TAKE, retry=False, state="idle")
-                return
-            expected = max(1, round(self._take_seconds * 30))
-            label = "your take" + (f" (stopped at the {self.max_seconds:g} s limit)" if self._auto_stopped else "")
-            self._analyse(data, label=label, wait=False, expected=expected)
-
-    def _drop_synced_bytes(self) -> None:
-        """Empty the Video widget's value so the take's bytes leave the synced state (FAULTS.md B8)."""
-        if self._video_recorder is not None:
-            self._video_recorder.video.value = b""
-
-    def _close_video_recorder(self) -> None:
-        recorder, self._video_recorder = self._video_recorder, None
-        if recorder is not None:
-            recorder.video.on_received = None
-            recorder.video.value = b""
-            recorder.video.close()
-            recorder.close()
-
-    # ---------------------------------------------------------------------------------------------------------
-    # Files and uploads
-
-    def _on_upload(self, change) -> None:
-        if not change.new:
-            return
-        item = change.new[0]
-        data = bytes(item["content"])
-        name = str(item.get("name") or "your file")
-        self._upload.value = ()  # the file's bytes leave the synced state too
-        self.analyse_file(data, name=name, wait=False)
-
-    # ---------------------------------------------------------------------------------------------------------
-    # Analysis
-
-    def _analyse(self, source, *, label: str, wait: bool, expected: int | None = None) -> None:
-        with self._lock:
-            self._analysis_id += 1
-            analysis_id = self._analysis_id
-            _hidden(self._problem_box, True)
-            _hidden(self._progress_box, False)
-            self._progress.max = max(1, expected or 100)
-            self._progress.value = 0
-            self._progress_label.value = "starting…"
-            self._set_status("analysing", f"Analysing {label}…")
-
-        def progress(done: int, total: int | None) -> None:
-            if analysis_id != self._analysis_id:
-                return
-            if total:
-                self._progress.max = max(1, total)
-            elif done > self._progress.max:
-                self._progress.max = done + max(10, done // 4)
-            self._progress.value = min(done, self._progress.max)
-            self._progress_label.value = f"{done} frames analysed" + (f" of {total}" if total else "")
-
-        def work() -> None:
-            from ..errors import MicroexpError
-            from ..pipeline import analyze_video
-
-            try:
-                self._timings["analysis_start"] = time.monotonic()
-                timeline = analyze_video(source, on_progress=progress)
-                self._timings["analysed"] = time.monotonic()
-            except MicroexpError as error:
-                call_soon_in_kernel(self._analysis_failed, analysis_id, str(error))
-            except Exception as error:  # never let a bad clip take the kernel down; say what happened
-                text = f"The analysis stopped unexpectedly ({type(error).__name__}: {error}). Try another take."
-                call_soon_in_kernel(self._analysis_failed, analysis_id, text)
-            else:
-                call_soon_in_kernel(self._deliver, analysis_id, timeline, label)
-
-        if wait:
-            work()
-        else:
-            threading.Thread(target=work, name="microexp-analysis", daemon=True).start()
-
-    def _analysis_failed(self, analysis_id: int, text: str) -> None:
-        with self._lock:
-            if analysis_id != self._analysis_id:
-                return
-            _hidden(self._progress_box, True)
-            self._show_problem(text, retry=False, state="idle")
 
     def _deliver(self, analysis_id: int, timeline: AUTimeline, label: str) -> None:
         with self._lock:
             if analysis_id != self._analysis_id or self._closed:
                 timeline.forget_clip()
                 return
-            _hidden(self._progress_box, True)
+            set_hidden(self._progress_box, True)
             if timeline.duration_s < MIN_TAKE_S:
                 timeline.forget_clip()
                 self._show_problem(_messages.TOO_SHORT, retry=False, state="idle")
@@ -626,6 +498,6 @@ class Recorder(widgets.VBox):
 
     def _show_problem(self, text: str, *, retry: bool, state: str = "idle") -> None:
         self._problem_html.value = f"<b>{html.escape(text)}</b>"
-        _hidden(self._retry_button, not retry)
-        _hidden(self._problem_box, False)
+        set_hidden(self._retry_button, not retry)
+        set_hidden(self._problem_box, False)
         self._set_status(state, text)

@@ -294,6 +294,15 @@ class TimelineView(widgets.VBox):
         self._draw_figure()
         self._still_id += 1
         still_id = self._still_id
+        page_stills = getattr(timeline, "page_stills", None)
+        if page_stills:  # a take analysed in the browser: its frames never left the page
+            caption = (
+                f"{event.au} {au_info(event.au).name}, {kind_words(event)}, at its apex ({event.apex_s:.2f} s). "
+                "Your own frame: kept in this browser tab only, for this take only."
+            )
+            self._still.show_page_frame(page_stills, event.apex_s, caption)
+            self._still_caption.value = html.escape(caption)
+            return
         self._still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
         threading.Thread(
             target=self._fetch_still, args=(timeline, event, still_id), name="microexp-still", daemon=True

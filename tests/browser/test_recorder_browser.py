@@ -1,8 +1,9 @@
 """The Recorder in real Chromium inside JupyterLab, its fake camera playing a real face clip.
 
-One take is recorded with the buttons (module fixture ``take``); several tests check it: it reaches the kernel and
-draws a timeline with faces and events (and how long that takes after Stop), every camera track ended (P2), no
-request left localhost (P4), and a saved notebook holds no video (B8). Camera failures B1-B3 are simulated by
+One take is recorded with the buttons (module fixture ``take``) on the browser route (the face model runs in the
+page); several tests check it: its numbers reach the kernel and draw a timeline with faces and events (and how long
+that takes after Stop), the apex picture comes from the page, every camera track ended (P2), no request left
+localhost (P4), and a saved notebook holds no video (B8). Camera failures B1-B3 are simulated by
 overriding ``navigator.mediaDevices`` in an init script; B5 is a take stopped at once.
 """
 
@@ -115,13 +116,15 @@ TIMELINE_DRAWN = """
 
 @pytest.fixture(scope="module")
 def take(module_notebook) -> Take:
-    nb = module_notebook([SETUP, "view"], init_script=TRACK_SPY, name="recorder_take")
+    nb = module_notebook([SETUP, "view"], init_script=TRACK_SPY)  # a fresh kernel, also on a retry
     nb.run_all()
     page = nb.page
     assert page.evaluate("() => window.__microexpTracks.length") == 0, "the camera started before any click"
+    # The face model reaches the page first (a few MB from the kernel); then the take is made as a learner would.
+    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=180, interval_s=1.0)
     button(page, "Record").click()
     button(page, "I understand, start the camera").click()
-    wait_for_status(page, "REC", timeout_s=30)
+    wait_for_status(page, "REC", timeout_s=60)
     time.sleep(TAKE_SECONDS)
     started = time.monotonic()
     button(page, "Stop").click()
@@ -144,7 +147,8 @@ def test_a_take_recorded_with_the_buttons_reaches_the_kernel_and_draws_a_timelin
     found = re.search(r"a face in (\d+) of (\d+) frames", take.status)
     assert found, take.status
     faces, frames = map(int, found.groups())
-    assert frames >= 0.8 * TAKE_SECONDS * 20 and faces >= 0.9 * frames, take.status
+    # At least 5 analysed frames per second even on a crowded machine (the speed test is in test_live_browser).
+    assert frames >= TAKE_SECONDS * 5 and faces >= 0.9 * frames, take.status
     assert take.event_rows >= 1
     kernel = take.nb.execute(
         "tl = rec.timeline\n"
@@ -153,7 +157,8 @@ def test_a_take_recorded_with_the_buttons_reaches_the_kernel_and_draws_a_timelin
     ).split()
     face_frames, n_frames, duration, n_events, rows, same, camera_on = kernel
     assert int(face_frames) == faces and int(n_frames) == frames
-    assert abs(float(duration) - TAKE_SECONDS) < 1.0
+    # The page times the take from its own start until Stop reaches it: both messages' delays count.
+    assert TAKE_SECONDS - 0.5 < float(duration) < TAKE_SECONDS + 2.0
     assert int(n_events) == int(rows) == take.event_rows
     assert same == "True" and camera_on == "False"
 
@@ -250,7 +255,7 @@ def test_b1_b2_b3_and_b5_camera_faults_give_plain_messages(notebook):
     # Try again after the learner fixed the permission (B2's advice) brings the camera up.
     page.evaluate("() => { window.__microexpFault = ''; }")
     button(page, "Record").click()
-    wait_for_status(page, "REC", timeout_s=20)
+    wait_for_status(page, "REC", timeout_s=120)
     button(page, "Stop").click()  # at once: well under half a second of video (B5)
     shown = wait_for_status(page, "too short, try again", timeout_s=20)
     assert nb.execute("print(rec.timeline)").strip() == "None", shown

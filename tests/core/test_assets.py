@@ -17,7 +17,7 @@ def test_fetch_assets_twice_changes_nothing_the_second_time():
     run = subprocess.run([sys.executable, "-m", "microexp_widgets", "fetch-assets"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.strip().splitlines()
-    assert len(lines) == 1 + len(assets.SAMPLES)
+    assert len(lines) == 1 + len(assets.SAMPLES) + len(assets.BROWSER_FILES)
     assert all(line.startswith("ok ") for line in lines), run.stdout
     provenance = json.loads((assets.samples_dir() / "PROVENANCE.json").read_text())
     assert provenance["pexels"]["credit"].startswith("Video by Wolfgang Langer, Pexels")
@@ -28,6 +28,17 @@ def test_model_and_samples_are_verified_by_sha256():
     assert assets.sha256_of(assets.verified_model_path()) == assets.FACE_MODEL.sha256
     for name, asset in assets.SAMPLES.items():
         assert assets.sha256_of(assets.sample_path(name)) == asset.sha256
+
+
+def test_the_browser_runtime_is_verified_by_sha256(tmp_path, monkeypatch):
+    for name, (_, sha256) in assets.BROWSER_FILES.items():
+        assert assets.sha256_of(assets.browser_file(name)) == sha256
+    altered = tmp_path / "browser" / "vision_bundle.mjs"
+    altered.parent.mkdir()
+    altered.write_text("export default 1;")
+    monkeypatch.setenv("MICROEXP_HOME", str(tmp_path))
+    with pytest.raises(ModelUnavailableError, match="fetch-assets"):
+        assets.browser_file("vision_bundle.mjs")
 
 
 def test_unknown_sample_name_lists_the_choices():

@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 from footage import encode, read_frames
 
 from microexp_widgets.assets import sample_path
+from microexp_widgets.browser.live import ROW_WIDTH
+from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _messages
 from microexp_widgets.widgets import recorder as recorder_module
-from microexp_widgets.widgets.recorder import MAX_SECONDS_CAP, Recorder
+from microexp_widgets.widgets.recorder import MAX_LIVE_SECONDS, Recorder
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +37,17 @@ def browser_answers_probe(rec: Recorder, result: str = "ok", detail: str = "") -
     rec._probe.set_state({"answered_id": rec._probe.request_id, "result": result, "detail": detail})
 
 
-def camera_ready(rec: Recorder) -> None:
+def page_cannot_run_the_model(rec: Recorder) -> None:
+    """What a browser without WebAssembly SIMD reports: the recorder then takes the kernel route (FAULTS P6)."""
+    rec._live.set_state({"model_state": "failed", "failure": "This browser cannot run the face model (no SIMD)"})
+
+
+def camera_ready(rec: Recorder, route: str = "kernel") -> None:
     """Click Record, acknowledge the note, and let the browser grant the camera."""
+    if route == "kernel":
+        page_cannot_run_the_model(rec)
+    else:
+        rec._live.set_state({"model_state": "ready"})
     rec.start()
     rec._consent_button.click()
     browser_answers_probe(rec)
@@ -115,6 +127,7 @@ def test_b1_to_b4_camera_failures_give_plain_messages(error_name, fault, words, 
     problem = _messages.camera_problem(error_name)
     assert problem.fault == fault and problem.retry is retry and words in problem.text
     rec = Recorder(countdown=0)
+    page_cannot_run_the_model(rec)
     rec.start()
     rec._consent_button.click()
     browser_answers_probe(rec, error_name, "the browser's own words")
@@ -253,8 +266,8 @@ def test_b7_a_new_recorder_releases_the_previous_camera():
 
 
 def test_max_seconds_is_capped():
-    with pytest.raises(ValueError, match="widget message"):
-        Recorder(max_seconds=MAX_SECONDS_CAP + 1)
+    with pytest.raises(ValueError, match="max_seconds"):
+        Recorder(max_seconds=MAX_LIVE_SECONDS + 1)
     with pytest.raises(ValueError):
         Recorder(max_seconds=0.2)
 
@@ -308,3 +321,181 @@ def test_a_new_take_drops_the_previous_takes_frames():
     first = rec.use_sample("single_face")
     rec.use_sample("single_face")
     assert first.still_at(1.0) is None and rec.timeline.still_at(1.0) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The browser route: the page sends numbers per frame, the kernel joins them at Stop
+
+
+def live_rows(timeline, fps: float | None = None) -> np.ndarray:
+    """What the page sends for a take: time, 52 blendshapes, face box per analysed frame (``fps`` thins them out)."""
+    frame = timeline.frame
+    rows = np.column_stack(
+        [frame["time_s"], frame[list(BLENDSHAPES)], frame[["face_x", "face_y", "face_w", "face_h"]]]
+    ).astype("<f4")
+    if fps is not None:
+        keep = np.unique(np.round(frame["time_s"].to_numpy() * fps), return_index=True)[1]
+        rows = rows[keep]
+    return rows
+
+
+def page_sends(rec: Recorder, message: dict, rows: np.ndarray | None = None) -> None:
+    rec._live._on_page_message(rec._live, message, [] if rows is None else [rows.tobytes()])
+
+
+def live_take(rec: Recorder, rows: np.ndarray, seconds: float, reason: str = "stop") -> float:
+    """Start a browser-route take, let the page send ``rows`` in batches of 6, stop; return stop() -> timeline s."""
+    camera_ready(rec, route="browser")
+    number = rec._live_take.number
+    page_sends(rec, {"kind": "started", "take": number})
+    assert rec.state == "recording" and "REC" in rec.status
+    rec._take_started -= seconds  # the learner watched "REC" for that long before pressing Stop
+    for start in range(0, len(rows), 6):
+        page_sends(rec, {"kind": "frames", "take": number}, rows[start : start + 6])
+    started = time.monotonic()
+    if reason == "stop":
+        rec.stop()
+        assert rec.state == "receiving" and not rec.camera_on
+    page_sends(rec, {"kind": "ended", "take": number, "reason": reason, "seconds": seconds, "analysed": len(rows)})
+    return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def pexels_timeline():
+    from microexp_widgets.pipeline import analyze_video
+
+    return analyze_video(sample_path("pexels"))
+
+
+@pytest.mark.slow
+def test_a_live_take_gives_the_same_timeline_as_the_file_and_is_ready_at_stop(pexels_timeline):
+    got = []
+    rec = Recorder(max_seconds=30, countdown=0, on_timeline=got.append)
+    elapsed = live_take(rec, live_rows(pexels_timeline), pexels_timeline.duration_s)
+    assert got and got[0] is rec.timeline and rec.state == "idle"
+    assert elapsed < 0.5, f"stop() -> on_timeline took {elapsed:.2f} s"
+    same = [(e.au, e.onset_s, e.offset_s, e.kind) for e in pexels_timeline.events]
+    assert [(e.au, e.onset_s, e.offset_s, e.kind) for e in rec.timeline.events] == same
+    assert rec.take_figures["analysed_fps"] == pytest.approx(pexels_timeline.fps, rel=0.01)
+
+
+@pytest.mark.slow
+def test_p7_below_20_analysed_frames_per_second_no_movement_is_called_micro(pexels_timeline):
+    assert any(e.kind == "micro" for e in pexels_timeline.events), "the clip must have micro movements to withhold"
+    rec = Recorder(max_seconds=30, countdown=0)
+    rows = live_rows(pexels_timeline, fps=12)
+    live_take(rec, rows, pexels_timeline.duration_s)
+    kinds = {e.kind for e in rec.timeline.events}
+    assert "micro" not in kinds and "short" in kinds, kinds
+    assert any("frames per second" in w for w in rec.timeline.warnings)
+    # Skipped frames stay gaps at their real times: nothing is filled in.
+    assert rec.timeline.frame["time_s"].tolist() == pytest.approx(rows[:, 0].tolist(), abs=1e-6)
+
+
+def test_b9_a_take_of_a_minute_is_numbers_only_and_small():
+    rows = np.full((60 * 30, ROW_WIDTH), np.nan, dtype="<f4")
+    rows[:, 0] = np.arange(len(rows)) / 30
+    rows[:, 1:53] = 0.05
+    rows[:, 53:] = (0.3, 0.2, 0.4, 0.5)
+    rec = Recorder(max_seconds=90, countdown=0)
+    live_take(rec, rows, 60.0)
+    assert rec.timeline.frames == 1800 and rec.timeline.face_frames == 1800
+    assert rec.take_figures["bytes_received"] < 0.5e6  # about 0.4 MB a minute (FAULTS B9)
+    assert rec.timeline.still_at(1.0) is None, "no picture of the face reached the kernel"
+
+
+def test_b6_the_page_ends_a_take_at_the_limit_and_the_camera_goes_off():
+    rows = np.zeros((60, ROW_WIDTH), dtype="<f4")
+    rows[:, 0] = np.arange(60) / 30
+    rec = Recorder(max_seconds=2, countdown=0)
+    live_take(rec, rows, 2.0, reason="limit")
+    assert not rec.camera_on and rec.timeline is not None
+    assert any("limit" in w for w in rec.timeline.warnings)
+
+
+def test_b5_a_live_take_under_half_a_second_is_refused():
+    rows = np.zeros((6, ROW_WIDTH), dtype="<f4")
+    rows[:, 0] = np.arange(6) / 30
+    rec = Recorder(countdown=0)
+    live_take(rec, rows, 0.2)
+    assert rec.timeline is None and "too short" in rec.status
+
+
+def test_record_waits_for_the_face_model_then_starts():
+    rec = Recorder(countdown=0)
+    rec.start()
+    rec._consent_button.click()
+    browser_answers_probe(rec)
+    assert rec.camera_on and rec._live_take is None and "Starting the face model" in rec.status
+    rec._live.set_state({"model_state": "ready"})
+    assert rec._live_take is not None, "the take did not begin once the model ran"
+
+
+def test_p6_when_the_model_fails_while_waiting_the_kernel_route_asks_its_own_consent():
+    rec = Recorder(countdown=0)
+    rec.start()
+    rec._consent_button.click()
+    browser_answers_probe(rec)
+    page_cannot_run_the_model(rec)
+    assert rec.state == "consent" and "sent to Python on this computer" in rec._consent_note.value
+    assert "analysed in Python instead" in rec._route_html.value
+    rec._consent_button.click()
+    assert rec._video_recorder is not None and rec._live_take is None
+
+
+@pytest.mark.parametrize(
+    ("env", "where"),
+    [({}, "this computer"), ({"JUPYTERHUB_USER": "ada"}, "the server"), ({"BINDER_SERVICE_HOST": "1"}, "the server")],
+)
+def test_p5_p6_each_consent_note_says_where_the_video_goes(monkeypatch, env, where):
+    for name in ("JUPYTERHUB_USER", "BINDER_SERVICE_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    browser = " ".join(_consent.consent_points("browser"))
+    assert "never leave" in browser and "Only numbers" in browser and where not in browser
+    assert f"sent to Python on {where}" in " ".join(_consent.consent_points("kernel"))
+
+
+def test_b7_turning_the_camera_off_during_a_live_take_drops_it():
+    rec = Recorder(countdown=0)
+    camera_ready(rec, route="browser")
+    number = rec._live_take.number
+    page_sends(rec, {"kind": "started", "take": number})
+    rec._toggle_camera()  # the learner turns the camera off: the take ends as if Stop was pressed
+    assert not rec.camera_on and rec._live.camera_id == ""
+    Recorder()  # a re-run cell
+    page_sends(rec, {"kind": "ended", "take": number, "reason": "camera-off", "seconds": 0.1})
+    assert rec.timeline is None
+
+
+def test_live_meters_show_the_chosen_movements_by_region_and_refuse_unknown_codes():
+    rec = Recorder(meters=("AU12", "AU04", "AU06"))
+    assert [(m["code"], m["region"]) for m in rec._live.meters] == [
+        ("AU04", "brows"),
+        ("AU06", "cheeks"),
+        ("AU12", "mouth"),
+    ]
+    assert all(m["sources"] for m in rec._live.meters)
+    with pytest.raises(ValueError, match="AU99"):
+        Recorder(meters=("AU99",))
+
+
+def test_m4_memory_stays_flat_over_ten_live_takes():
+    import gc
+    import tracemalloc
+
+    rows = np.full((10 * 30, ROW_WIDTH), 0.05, dtype="<f4")
+    rows[:, 0] = np.arange(len(rows)) / 30
+    rec = Recorder(max_seconds=20, countdown=0)
+    held = []
+    tracemalloc.start()
+    try:
+        for _ in range(10):
+            live_take(rec, rows, 10.0)
+            gc.collect()
+            held.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    growth = held[-1] - held[2]  # after the first takes have warmed every cache
+    assert growth < 1_000_000, f"memory grew by {growth / 1e6:.1f} MB over seven takes: {held}"

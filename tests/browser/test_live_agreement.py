@@ -1,0 +1,118 @@
+"""The face model in the page agrees with the one in Python on the same decoded frames (the Pexels sample).
+
+The page decodes the clip itself from a file the server serves (a <video> element, seeked frame by frame) and feeds
+each frame through the very function the live route uses; Python follows the same frames with ``FaceTracker`` in one
+pass. Per Action Unit, the mean absolute difference must be at most 0.01 and the 99th percentile at most 0.05.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MEAN_LIMIT = 0.01
+P99_LIMIT = 0.05
+
+# Seeks the page's <video> to the middle of each frame and runs the page's own follow() on it.
+PAGE_PASS = """
+async ({url, times, period}) => {
+  const page = globalThis.__microexpFaceModelPage;
+  const landmarker = await [...page.landmarkers.values()][0];
+  const video = document.createElement("video");
+  video.muted = true;
+  video.src = url;
+  await new Promise((ok, fail) => {
+    video.onloadeddata = ok;
+    video.onerror = () => fail(String(video.error?.message));
+  });
+  const rows = [];
+  for (const t of times) {
+    const seeked = new Promise((ok) => { video.onseeked = ok; });
+    video.currentTime = t + period / 2;
+    await seeked;
+    const found = page.follow(landmarker, video, t * 1000);
+    rows.push(found ? Array.from(found.scores) : null);
+  }
+  return rows;
+}
+"""
+
+
+def _python_pass(path):
+    from microexp_widgets.face import FaceTracker
+    from microexp_widgets.video import Decoder
+
+    times, rows = [], []
+    with FaceTracker(max_faces=1) as tracker, Decoder(path) as decoder:
+        for frame in decoder.frames():
+            result = tracker.detect(frame.rgb, frame.time_s)
+            times.append(frame.time_s)
+            rows.append(None if result is None else result.blendshapes.astype(float))
+    return times, rows
+
+
+def _aus(rows: list) -> dict[str, np.ndarray]:
+    from microexp_widgets.aus import aus_from_blendshapes
+    from microexp_widgets.face import BLENDSHAPES
+
+    table = np.array([row if row is not None else [np.nan] * 52 for row in rows], dtype=float)
+    return aus_from_blendshapes({name: table[:, i] for i, name in enumerate(BLENDSHAPES)})
+
+
+def test_page_and_python_models_agree_on_the_same_frames(notebook, lab_server, record_property):
+    from microexp_widgets.assets import sample_path
+
+    shutil.copy(sample_path("pexels"), lab_server.root / "pexels.mp4")
+    nb = notebook(["from microexp_widgets.browser.live import LiveFaceModel\nlive = LiveFaceModel()\nlive"])
+    nb.run_all()
+    nb.wait_for_kernel_value("live.model_state", "ready", timeout_s=180, interval_s=1.0)
+    playable = nb.page.evaluate(
+        "() => document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.64001E\"')"
+    )
+    if not playable:
+        pytest.skip("this Chromium cannot decode H.264, so it cannot decode the sample in the page")
+    times, python_rows = _python_pass(sample_path("pexels"))
+    period = float(np.median(np.diff(times)))
+    nb.page.set_default_timeout(600_000)
+    page_rows = nb.page.evaluate(
+        PAGE_PASS, {"url": f"{lab_server.url}/files/pexels.mp4", "times": times, "period": period}
+    )
+    assert len(page_rows) == len(python_rows)
+    both = np.array([p is not None and q is not None for p, q in zip(page_rows, python_rows, strict=True)])
+    assert both.mean() > 0.95, "the two models did not find the face in the same frames"
+    page_aus, python_aus = _aus(page_rows), _aus(python_rows)
+    worst = {}
+    for code, python_values in python_aus.items():
+        difference = np.abs(page_aus[code] - python_values)[both]
+        worst[code] = (float(difference.mean()), float(np.percentile(difference, 99)))
+    print("\nper-AU mean / 99th percentile of |page - Python|:")
+    for code, (mean, p99) in worst.items():
+        print(f"  {code}: {mean:.4f} / {p99:.4f}")
+    record_property("largest_mean_abs_difference", round(max(m for m, _ in worst.values()), 5))
+    record_property("largest_p99_abs_difference", round(max(p for _, p in worst.values()), 5))
+    assert all(mean <= MEAN_LIMIT for mean, _ in worst.values()), worst
+    assert all(p99 <= P99_LIMIT for _, p99 in worst.values()), worst
+    # The spotted movements, as a figure: how many of Python's events the page's numbers give within one frame.
+    from microexp_widgets.face import BLENDSHAPES
+    from microexp_widgets.timeline import AUTimeline
+
+    def events(rows):
+        table = np.array([row if row is not None else [np.nan] * 52 for row in rows], dtype=float)
+        return AUTimeline.from_blendshapes(np.asarray(times), table, BLENDSHAPES).events
+
+    page_events, python_events = events(page_rows), events(python_rows)
+    matched = sum(
+        any(
+            p.au == q.au
+            and abs(p.onset_s - q.onset_s) <= period * 1.01
+            and abs(p.offset_s - q.offset_s) <= period * 1.01
+            for p in page_events
+        )
+        for q in python_events
+    )
+    print(f"events: Python {len(python_events)}, page {len(page_events)}, matched within one frame {matched}")
+    record_property("events_matched_within_one_frame", f"{matched} of {len(python_events)}")
