@@ -3,6 +3,9 @@
 Each route runs in its own Python process under ``strace -f`` (every thread and child), on a real sample clip with
 the real face model, and the trace must hold no connection off loopback, no call to port 53 and no name-service
 lookup (see ``network_trace``). Python-level socket hooks cannot prove this: MediaPipe's calls are native.
+A camera take is analysed in the page; the kernel's part of it (joining the page's numbers into a timeline) is a
+route here too, and the page's own requests are checked by the browser tests. The video fallback of a camera take
+analyses the clip's bytes exactly as an upload does.
 
 This test fails on a MediaPipe release with usage telemetry. Checked here on 2026-11-27 with the same routes in a
 virtual environment holding ``mediapipe==1.2.3``: every route that closes a landmarker (the CLI, ``analyze_video``,
@@ -44,6 +47,20 @@ ROUTES = {
         from pathlib import Path
         from microexp_widgets import Recorder
         timeline = Recorder().analyse_file(Path(CLIP_PATH).read_bytes(), name="upload.mp4")
+        print(int(timeline.frame["face"].sum()))
+    """,
+    "camera take (the kernel's part)": """
+        import numpy as np
+        from microexp_widgets import analyze_video
+        from microexp_widgets.face import BLENDSHAPES
+        from microexp_widgets.widgets._live_take import LiveTake
+        # The numbers a page sends for each analysed frame: time, 52 blendshapes, face box.
+        frame = analyze_video(CLIP_PATH).frame
+        rows = np.column_stack([frame["time_s"], frame[list(BLENDSHAPES)], np.zeros((len(frame), 4))])
+        take = LiveTake(1)
+        for batch in np.array_split(rows, 8):
+            take.add(batch)
+        timeline = take.timeline(float(frame["time_s"].iloc[-1]) + 0.04)
         print(int(timeline.frame["face"].sum()))
     """,
 }
