@@ -211,6 +211,8 @@ _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 _INTRO = (
     "<p><b>Noticing, not testing.</b> A take shows what moved and how much; there is no right face "
     "to make. This lesson asks for {asked} takes at most: one before the pacer, one after. "
+    "While the camera is on, the meters under the picture move with your brows, eyelids and lip corners: watch "
+    "them as you try; they show movement, not how well you did. "
     "Press <b>Stop practising</b> at any time; the rest of the lesson works without a camera.</p>"
 )
 
@@ -266,7 +268,10 @@ class MirrorPractice(widgets.VBox):
         if recorder is None:
             import microexp_widgets as mw
 
-            recorder = mw.Recorder(max_seconds=5)
+            # Live meters for the movements this practice describes, plus the inner brows: the learner watches them
+            # move while trying, and nothing is scored.
+            meters = ("AU01", *(band.au for band in TARGET_BANDS))
+            recorder = mw.Recorder(max_seconds=5, meters=meters)
         self.recorder = recorder
         self._route = TakeRoute(recorder)
         if hasattr(recorder, "on_timeline"):

@@ -24,7 +24,8 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                     "It goes no further than the computer that runs this notebook's kernel, is kept in memory "
                     "there, and is written to disk only if you save it yourself.",
                     True,
-                    "Yes: on your own laptop that computer is your laptop; on Binder or a hub it is a server. "
+                    "Yes: and where your browser can run the face model, the video does not even leave your browser; "
+                    "only numbers per frame reach the kernel. On Binder or a hub that kernel runs on a server. "
                     "The recorder's note says which route it uses, and lesson 07 shows how to delete a take.",
                 ),
                 C(
