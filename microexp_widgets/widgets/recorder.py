@@ -58,6 +58,10 @@ def release_all_cameras(except_for: Recorder | None = None) -> None:
             recorder._release_camera("Another recorder took over the camera.")
 
 
+# Buttons sized to their own labels: at a fixed width "Use a sample clip" and the upload count were cut off.
+_FIT = {"width": "auto"}
+
+
 class Recorder(LiveRoute, KernelRoute, widgets.VBox):
     """Record your face with the browser's camera and see which facial movements (Action Units) happened.
 
@@ -143,20 +147,22 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
         self._status_html.add_class("microexp-status")
         self._consent_box = self._build_consent()
         self._problem_html = widgets.HTML()
-        self._retry_button = widgets.Button(description="Try again", icon="refresh")
+        self._retry_button = widgets.Button(description="Try again", icon="refresh", layout=_FIT)
         self._retry_button.on_click(lambda _: self._retry())
         self._problem_box = widgets.VBox([self._problem_html, self._retry_button])
         self._preview = widgets.Box(layout=widgets.Layout(width="340px", min_height="0px"))
         self._preview.add_class("microexp-preview")
-        self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera")
+        self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera", layout=_FIT)
         self._camera_button.on_click(lambda _: self._toggle_camera())
         self._record_button = widgets.Button(description="Record", icon="circle", button_style="danger")
         self._record_button.on_click(lambda _: self.start())
         self._stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
         self._stop_button.on_click(lambda _: self.stop())
-        self._sample_button = widgets.Button(description="Use a sample clip", icon="film")
+        self._sample_button = widgets.Button(description="Use a sample clip", icon="film", layout=_FIT)
         self._sample_button.on_click(lambda _: self.use_sample(wait=False))
-        self._upload = widgets.FileUpload(accept=UPLOAD_ACCEPT, multiple=False, description="Upload a video file")
+        self._upload = widgets.FileUpload(
+            accept=UPLOAD_ACCEPT, multiple=False, description="Upload a video file", layout=_FIT
+        )
         self._upload.observe(self._on_upload, "value")
         self._progress = widgets.IntProgress(value=0, min=0, max=100, description="Frames")
         self._progress_label = widgets.Label()

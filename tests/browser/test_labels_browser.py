@@ -75,10 +75,4 @@ def test_no_label_is_cut_off_after_run_all(notebook, tmp_path, stem):
     nb.page.set_viewport_size(VIEWPORT)
     nb.run_all(timeout_s=400)
     found = cut_off_labels(nb)
-    others = [f for f in found if not f["recorder"]]
-    assert others == [], f"cut-off labels in {stem}: {others}"
-    recorder = [f for f in found if f["recorder"]]
-    if recorder:
-        # NOTE: the recorder (and its buttons) is being rewritten in another branch; its labels are listed here for
-        # that work and this check stays marked until it lands (issue 9).
-        pytest.xfail(f"only the recorder's labels are cut off in {stem}: {recorder}")
+    assert found == [], f"cut-off labels in {stem}: {found}"
