@@ -96,3 +96,23 @@ def audio_only(fmt: str = "webm") -> bytes:
         for packet in stream.encode():
             container.mux(packet)
     return sink.getvalue()
+
+
+# In the Pexels clip, frames 160-200 (6.7-8.3 s) are a still, neutral stretch (AU12 near 0, steady brows);
+# frames 252-330 (10.5-13.8 s) hold a broad smile (AU12 about 0.8).
+PEXELS_NEUTRAL = (160, 200)
+PEXELS_SMILE = (252, 330)
+SPLICE_FPS = 24.0
+
+
+def ping_pong(frames: list[np.ndarray], length: int) -> list[np.ndarray]:
+    """Play a stretch forward and back until ``length`` frames: longer, with no new movement in it."""
+    cycle = frames + frames[-2:0:-1]
+    return [cycle[i % len(cycle)] for i in range(length)]
+
+
+def micro_smile_frames(neutral: list[np.ndarray], smile: list[np.ndarray]) -> tuple[list[np.ndarray], int, int]:
+    """Three smiling frames (125 ms at 24 fps) inside 3 s of neutral face, at 1.5 s: ``(frames, at, length)``."""
+    base = ping_pong(neutral, 72)
+    at, length = 36, 3
+    return base[:at] + smile[20 : 20 + length] + base[at:], at, length
