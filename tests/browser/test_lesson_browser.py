@@ -63,7 +63,7 @@ def test_lesson_01_record_read_and_answer(notebook, tmp_path):
     nb.run_cell(read, timeout_s=60)
     text = nb.output_text(read)
     assert re.search(r"AU0[124]: onset \d+\.\d\d s, apex \d+\.\d\d s, offset \d+\.\d\d s", text) or (
-        "No brow movement stood out" in text
+        "No whole brow movement stood out" in text
     ), text
     assert nb.execute("print(recorder.timeline.source, recorder.timeline.face_frames > 0)").split()[-1] == "True"
 
