@@ -287,6 +287,9 @@ class Live {
 
   analyse(now, meta) {
     if (!this.stream || this.closed) return;
+    // Ask for the next frame before working on this one: a frame the camera presents while the model is busy then
+    // comes straight after, instead of being skipped because nobody was waiting for it yet.
+    this.nextFrame();
     const frameMs = Number.isFinite(meta.captureTime) ? meta.captureTime : now;
     let found = null;
     try {
@@ -327,7 +330,6 @@ class Live {
       this.rate = { frames: 0, since: now, shown: this.rate.shown };
     }
     this.paint();
-    this.nextFrame();
   }
 
   keepStill(take, t) {

@@ -135,14 +135,14 @@ def _api(base: str, token: str, path: str) -> object:
         return json.loads(response.read())
 
 
-def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], repo: Path, tmp_path: Path) -> None:
+def _open_start_lesson_as_the_badge_does(
+    venv: Path, env: dict[str, str], repo: Path, tmp_path: Path, playwright_driver
+) -> None:
     """Serve the repository with the fresh environment's JupyterLab, as Binder does (its root is the repository),
     open the badge's ``urlpath`` in real Chromium, and check the first lesson is open with a running kernel, with
     no news question and no request off the machine (postBuild's settings, P4)."""
     if not CHROMIUM.exists():
         pytest.skip(f"opening the badge URL needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     port, token = _free_port(), secrets.token_hex(16)
     command = [str(venv / "bin" / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1"]
     command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={repo}"]
@@ -161,30 +161,29 @@ def _open_start_lesson_as_the_badge_does(venv: Path, env: dict[str, str], repo: 
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
                 time.sleep(0.5)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                requests: list[str] = []
-                page.on("request", lambda request: requests.append(request.url))
-                page.goto(f"{base}/{BADGE_URLPATH}?token={token}")
-                current_tab = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-mod-current .lm-TabBar-tabLabel")
-                current_tab.filter(has_text=START_LESSON.name).first.wait_for(timeout=90_000)
-                page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60_000)
-                sessions = []
-                for _ in range(120):
-                    sessions = [s for s in _api(base, token, "/api/sessions") if s["path"].endswith(START_LESSON.name)]
-                    if sessions and sessions[0]["kernel"]["execution_state"] == "idle":
-                        break
-                    time.sleep(0.5)
-                assert sessions, "the first lesson opened without a kernel"
-                assert sessions[0]["path"] == "lessons/00_start_here.ipynb"
-                page.wait_for_timeout(8000)  # JupyterLab would ask its news question a moment after start-up
-                assert "Jupyter news" not in page.locator("body").inner_text(), "JupyterLab asked about Jupyter news"
-                outside = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
-                assert not outside, f"the page asked for something off localhost: {outside[:5]}"
-            finally:
-                browser.close()
+        browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            requests: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(f"{base}/{BADGE_URLPATH}?token={token}")
+            current_tab = page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-mod-current .lm-TabBar-tabLabel")
+            current_tab.filter(has_text=START_LESSON.name).first.wait_for(timeout=90_000)
+            page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60_000)
+            sessions = []
+            for _ in range(120):
+                sessions = [s for s in _api(base, token, "/api/sessions") if s["path"].endswith(START_LESSON.name)]
+                if sessions and sessions[0]["kernel"]["execution_state"] == "idle":
+                    break
+                time.sleep(0.5)
+            assert sessions, "the first lesson opened without a kernel"
+            assert sessions[0]["path"] == "lessons/00_start_here.ipynb"
+            page.wait_for_timeout(8000)  # JupyterLab would ask its news question a moment after start-up
+            assert "Jupyter news" not in page.locator("body").inner_text(), "JupyterLab asked about Jupyter news"
+            outside = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
+            assert not outside, f"the page asked for something off localhost: {outside[:5]}"
+        finally:
+            browser.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -195,7 +194,7 @@ def _print_timings(timings: dict[str, float]) -> None:
     print(f"\nBinder replay: {summary}; total {sum(timings.values()):.0f} s")
 
 
-def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path, request):
+def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path, request, playwright_driver):
     version = _runtime_python()
     venv = tmp_path / "venv"
     home = tmp_path / "home"
@@ -258,7 +257,7 @@ def test_binder_install_replayed_in_a_fresh_venv_runs_the_first_lesson(tmp_path,
     assert out.startswith("executed ")
 
     started = time.monotonic()
-    _open_start_lesson_as_the_badge_does(venv, env, repo, tmp_path)
+    _open_start_lesson_as_the_badge_does(venv, env, repo, tmp_path, playwright_driver)
     timings["badge URL opened in Chromium"] = time.monotonic() - started
     for folder in (venv, repo):  # 1.2 GB and more; pytest would keep the last three runs' copies
         shutil.rmtree(folder, ignore_errors=True)

@@ -282,17 +282,14 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 
 
 @pytest.fixture(scope="session")
-def browser(fake_camera_y4m: Path, tmp_path_factory: pytest.TempPathFactory):
+def browser(fake_camera_y4m: Path, playwright_driver):
     _require_chromium()
-    from playwright.sync_api import sync_playwright
-
     args = [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_camera_y4m}"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -96,21 +96,18 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
 
 
 @pytest.fixture(scope="module")
-def room_browser(tmp_path_factory: pytest.TempPathFactory):
+def room_browser(tmp_path_factory: pytest.TempPathFactory, playwright_driver):
     """Headless Chromium whose fake camera plays a real face clip; each learner gets a context of their own."""
-    from playwright.sync_api import sync_playwright
-
     from microexp_widgets.assets import sample_path
 
     camera = tmp_path_factory.mktemp("camera") / "face.y4m"
     write_y4m(sample_path("pexels"), camera)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"],
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={camera}"],
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()

@@ -327,7 +327,15 @@ def test_L3_a_widget_reports_a_failed_save_and_keeps_the_text(learner_folder, mo
 def _all_widget_state_text() -> str:
     from ipywidgets.widgets.widget import _instances
 
-    return json.dumps([w.get_state() for w in list(_instances.values())], default=str)
+    states = []
+    for widget in list(_instances.values()):
+        try:
+            states.append(widget.get_state())
+        except AttributeError:
+            # A box that still lists a child an earlier test closed cannot name it; its children are read one by
+            # one anyway, since every open widget is in _instances.
+            states.append({name: str(getattr(widget, name, "")) for name in widget.keys if name != "children"})
+    return json.dumps(states, default=str)
 
 
 def test_L4_delete_removes_every_file_and_every_trace_in_widget_state(learner_folder):

@@ -40,10 +40,10 @@ def test_one_lane_per_au_that_moved_with_a_bar_from_onset_to_offset(timeline):
 
 def test_micro_macro_and_cut_off_differ_in_shape_and_label_not_colour_alone():
     styles = plots.KIND_STYLE
-    assert len({s["symbol"] for s in styles.values()}) == 3
-    assert len({s["pattern"] for s in styles.values()}) == 3
+    assert len({s["symbol"] for s in styles.values()}) == len(plots.KINDS) == 4
+    assert len({s["pattern"] for s in styles.values()}) == len(plots.KINDS)
     assert styles["micro"]["height"] < styles["macro"]["height"]
-    assert [s["label"] for s in styles.values()] == ["macro", "micro", "cut off"]
+    assert [styles[kind]["label"] for kind in plots.KINDS] == ["macro", "micro", "short", "cut off"]
     frame = two_movements().frame.copy()
     frame.loc[:3, "AU01"] = 0.6  # a brow raise already under way when the take began
     figure = plots.timeline_figure(AUTimeline(frame))
