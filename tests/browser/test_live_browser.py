@@ -130,7 +130,7 @@ def test_a_live_take_becomes_a_timeline_soon_after_stop(take, record_property):
     for key, value in figures.items():
         record_property(key, round(value, 3))
     assert TAKE_SECONDS - 0.5 <= figures["seconds"] < TAKE_SECONDS + 10
-    status = status_text(take.nb.page)
+    status = wait_for_status(take.nb.page, "a face in", timeout_s=10)
     assert re.search(r"a face in (\d+) of (\d+) frames", status), status
     # The kernel's own part: from the page's last frames to on_timeline.
     assert figures["last_frames_to_timeline_s"] <= STOP_TO_TIMELINE_S / 2, figures

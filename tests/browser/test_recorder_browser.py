@@ -91,7 +91,8 @@ def button(page, name: str):
 
 
 def status_text(page) -> str:
-    return page.locator(".microexp-recorder .microexp-status .widget-html-content").first.inner_text()
+    # textContent, not innerText: JupyterLab stops rendering cells scrolled out of view, and innerText is then empty.
+    return page.locator(".microexp-recorder .microexp-status .widget-html-content").first.text_content() or ""
 
 
 def wait_for_status(page, pattern: str, timeout_s: float = 30) -> str:
