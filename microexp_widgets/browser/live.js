@@ -13,6 +13,9 @@ const FILES_TIMEOUT_MS = 180000;
 const ROW_WIDTH = 57; // time, 52 blendshapes, face box x, y, width, height
 const STILL_WIDTH = 320; // the learner's own frames, kept in this page only, for the apex picture
 const MAX_STILLS = 6000; // about four minutes at 24 frames/s, some 60 MB at most
+// The meters and texts are repainted at most this often: every repaint costs the model CPU on a weak laptop, and the
+// bars glide between repaints on the compositor.
+const PAINT_MS = 100;
 
 // Shared by every widget on the page: the model is fetched and started once per page, whatever the notebook.
 const page = (globalThis.__microexpFaceModelPage ??= { landmarkers: new Map(), lastStamp: 0, stills: new Map() });
@@ -209,6 +212,7 @@ class Live {
     this.frameHandle = 0;
     this.rate = { frames: 0, since: performance.now(), shown: 0 };
     this.levels = new Map();
+    this.paintedAt = 0;
     this.face = false;
     this.take = null; // {id, t0, rows, sent, analysed, presented0, clock, limit}
     this.countdown = null; // {id, timer}
@@ -329,7 +333,7 @@ class Live {
       this.rate.shown = (this.rate.frames * 1000) / elapsed;
       this.rate = { frames: 0, since: now, shown: this.rate.shown };
     }
-    this.paint();
+    if (now - this.paintedAt >= PAINT_MS) this.paint();
   }
 
   keepStill(take, t) {
@@ -507,6 +511,7 @@ class Live {
   }
 
   paint() {
+    this.paintedAt = performance.now();
     const on = Boolean(this.stream);
     for (const view of this.views) {
       view.root.style.display = on ? "flex" : "none";
@@ -528,7 +533,7 @@ class Live {
           : "";
       }
       for (const [code, bar] of view.bars) {
-        bar.style.width = `${Math.round(Math.min(1, Math.max(0, this.levels.get(code) || 0)) * 100)}%`;
+        bar.style.transform = `scaleX(${Math.min(1, Math.max(0, this.levels.get(code) || 0)).toFixed(2)})`;
       }
     }
   }
@@ -556,7 +561,8 @@ const STYLE = `
 .microexp-live-meter { display: flex; align-items: center; gap: 6px; }
 .microexp-live-meter > span:first-child { width: 170px; }
 .microexp-live-track { width: 90px; height: 8px; background: #e4e4e4; display: inline-block; }
-.microexp-live-bar { height: 8px; background: #3b6ea8; display: block; width: 0; transition: width 80ms linear; }
+.microexp-live-bar { height: 8px; background: #3b6ea8; display: block; width: 100%; transform: scaleX(0);
+  transform-origin: left; transition: transform 100ms linear; }
 `;
 
 function initialize({ model }) {
