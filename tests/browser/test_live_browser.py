@@ -3,7 +3,7 @@
 One take of about 10 s is recorded with the buttons (module fixture ``take``); the tests check what it must be: Stop ->
 timeline quickly, at least 20 analysed frames per second, a small number of bytes per second from the browser to the
 server, under a second of kernel CPU, AU12 found on the clip's smiles, every camera track ended, no request off
-localhost. Another test takes the browser's WebAssembly SIMD away and checks the kernel route (FAULTS P6).
+localhost. A take of a minute carries only numbers, under half a megabyte. Another test takes the browser's WebAssembly SIMD away and checks the kernel route (FAULTS P6).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ MIN_ANALYSED_FPS = 20.0
 MAX_BYTES_PER_S = 100_000
 MAX_KERNEL_CPU_S = 1.0
 STOP_TO_TIMELINE_S = 0.5
+MINUTE_TAKE_S = 61.0
+MAX_BYTES_PER_MINUTE = 500_000  # numbers only: about 0.4 MB a minute; a minute of webm video would be some 12 MB
 # Above this load per core the shared machine cannot give the page the CPU the speed figures need; they are then
 # recorded and reported, and only the checks that do not depend on speed are made.
 OVERLOADED_PER_CORE = 2.0
@@ -191,3 +193,33 @@ def test_p6_without_webassembly_simd_the_recorder_says_so_and_uses_the_kernel_ro
     button(page, "Stop").click()
     wait_for_status(page, "Done: your take", timeout_s=120)
     assert nb.execute("print(rec.timeline.frames > 20, rec.camera_on)").split() == ["True", "False"]
+
+
+def test_b9_a_take_of_a_minute_is_analysed_in_the_page_and_sends_only_numbers(notebook, record_property):
+    nb = notebook(
+        [SETUP.replace("max_seconds=30", "max_seconds=90"), "view"],
+        init_script=SENT_SPY + TRACK_SPY,
+        name="live_minute",
+    )
+    page = nb.page
+    nb.run_all()
+    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=120, interval_s=1.0)
+    button(page, "Record").click()
+    button(page, "I understand, start the camera").click(timeout=10_000)
+    wait_for_status(page, "REC", timeout_s=30)
+    sent_at_start = page.evaluate("() => window.__microexpSent")
+    time.sleep(MINUTE_TAKE_S)
+    button(page, "Stop").click()
+    page.wait_for_function(TIMELINE_DRAWN, timeout=60_000, polling="raf")
+    wait_for_status(page, "a face in", timeout_s=10)
+    sent = page.evaluate("() => window.__microexpSent") - sent_at_start
+    figures = json.loads(nb.execute("import json; print(json.dumps(rec.take_figures))"))
+    frames, face_frames = map(int, nb.execute("print(rec.timeline.frames, rec.timeline.face_frames)").split())
+    print(f"\nminute take: {figures}\nbrowser -> server: {sent / 1e6:.2f} MB")
+    record_property("minute_take_mb_sent", round(sent / 1e6, 3))
+    assert figures["seconds"] >= 60.0, figures
+    assert frames == figures["analysed_frames"] and face_frames >= 0.9 * frames, (frames, face_frames)
+    assert sent * 60 / figures["seconds"] < MAX_BYTES_PER_MINUTE, f"{sent} bytes in {figures['seconds']:.0f} s"
+    assert figures["last_frames_to_timeline_s"] <= STOP_TO_TIMELINE_S / 2, figures
+    tracks = page.evaluate("() => window.__microexpTracks.map(t => t.readyState)")
+    assert tracks and all(state == "ended" for state in tracks), tracks
