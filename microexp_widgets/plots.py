@@ -330,12 +330,11 @@ def timeline_title(timeline: AUTimeline | None) -> str:
     if timeline is None:
         return "No take yet: record one, or use a sample clip"
     counts = {kind: sum(1 for e in timeline.events if e.kind == kind) for kind in KINDS}
-    cut = f", {counts['cut_off']} cut off" if counts["cut_off"] else ""
-    short = f", {counts['short']} short (too few frames per second to call micro)" if counts["short"] else ""
-    return (
-        f"Facial movements in {timeline.source or 'the take'}: {len(timeline.events)} movements "
-        f"({counts['micro']} micro, {counts['macro']} macro{short}{cut})"
-    )
+    # Short enough to stay clear of plotly's toolbar, which shows at the top right while the pointer is on the plot;
+    # the summary above the plot says why a take has "short" movements.
+    named = ("micro", "macro", "short", "cut_off")
+    parts = [f"{counts[kind]} {kind.replace('_', ' ')}" for kind in named if counts[kind] or kind in ("micro", "macro")]
+    return f"{len(timeline.events)} movements in {timeline.source or 'the take'}: {', '.join(parts)}"
 
 
 def figure_height(lane_count: int) -> int:
@@ -371,7 +370,7 @@ def timeline_layout(
         })  # fmt: skip
     lane_names = [_label(au_info(code)) for code in lanes]
     return {
-        "title": {"text": timeline_title(timeline), "font": TITLE_FONT, "x": 0, "xref": "paper"},
+        "title": {"text": timeline_title(timeline), "font": TITLE_FONT, "x": 0.01, "xref": "container"},
         "height": height,
         "margin": dict(_MARGIN),
         "template": "plotly_white",

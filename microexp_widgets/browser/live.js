@@ -548,7 +548,7 @@ class Live {
 }
 
 const STYLE = `
-.microexp-live { display: flex; gap: 12px; align-items: flex-start; font-size: 13px; }
+.microexp-live { display: flex; gap: 12px; align-items: flex-start; font-size: 13px; margin-bottom: 8px; }
 .microexp-live-stage { position: relative; width: 320px; }
 .microexp-live-video { width: 320px; height: auto; transform: scaleX(-1); background: #222; display: block; }
 .microexp-live-overlay { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;

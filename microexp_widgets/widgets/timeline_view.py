@@ -49,6 +49,8 @@ _STYLE = (
     ".microexp-toggles .widget-toggle-button {width: auto; min-width: 56px; padding: 0 10px;}</style>"
 )
 _ON_ICON, _OFF_ICON = "check-square-o", "square-o"
+# Selecting points means nothing on a timeline, and "autoscale" does what "reset axes" does: a narrower toolbar.
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
@@ -207,7 +209,7 @@ class TimelineView(widgets.VBox):
             cursor_s=self._cursor_s,
         )  # fmt: skip
         bundle = {
-            _PLOTLY_MIME: {**json.loads(self.figure.to_json()), "config": {"displaylogo": False}},
+            _PLOTLY_MIME: {**json.loads(self.figure.to_json()), "config": PLOT_CONFIG},
             "text/plain": plots.timeline_title(self.timeline),
         }
         # Set as the output's state (not printed into it), so it works from any thread and outside a kernel too.
