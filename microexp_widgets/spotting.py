@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .video import median_frame_period
+
 MICRO_MAX_MS = 500.0
 KINDS = ("micro", "macro", "cut_off")
 CUT_OFF_EDGES = ("start", "end", "both")
@@ -103,7 +105,7 @@ def find_events(
     rise = np.where(valid, smooth - baseline, -np.inf)
     active = rise > threshold
     held = rise > threshold * settings.release
-    period = float(np.median(np.diff(times))) if len(times) > 1 else 1 / 30
+    period = median_frame_period(times, default=1 / 30)
 
     events: list[AUEvent] = []
     analysed = np.flatnonzero(valid)

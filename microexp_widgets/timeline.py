@@ -10,6 +10,7 @@ import pandas as pd
 
 from .aus import AU_CODES, aus_from_blendshapes
 from .spotting import DEFAULT_SETTINGS, AUEvent, SpottingSettings, find_events
+from .video import median_frame_period
 
 # Blinks are movements but not expressions; the MEGC spotting protocols leave them out too.
 EXPRESSION_AUS: tuple[str, ...] = tuple(code for code in AU_CODES if code != "AU45")
@@ -113,8 +114,7 @@ class AUTimeline:
 
     @property
     def frame_period_s(self) -> float:
-        times = self.frame["time_s"].to_numpy()
-        return float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+        return median_frame_period(self.frame["time_s"].to_numpy())
 
     @property
     def duration_s(self) -> float:

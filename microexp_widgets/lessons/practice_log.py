@@ -179,13 +179,3 @@ class PracticeLog(widgets.VBox):
     def clear(self) -> None:
         """Show an empty log (used by "delete everything", also when it ran in another lesson)."""
         self._table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"
-
-    @staticmethod
-    def add(lesson: str, kind: str, summary: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Append an entry (see :func:`add_entry`)."""
-        return add_entry(lesson, kind, summary, values)
-
-    @staticmethod
-    def entries(kind: str | None = None) -> list[dict[str, Any]]:
-        """Return the entries (see :func:`entries`)."""
-        return entries(kind)

@@ -47,11 +47,6 @@ class CameraAccess(anywidget.AnyWidget):
         """Ask the browser to try the camera; the answer arrives through :meth:`on_result`."""
         self.request_id += 1
 
-    @property
-    def pending(self) -> bool:
-        """True while a probe has been asked for and not yet answered."""
-        return self.answered_id < self.request_id
-
     def on_result(self, callback: Callable[[str, str], object], remove: bool = False) -> None:
         """Register ``callback(result, detail)`` for every answered probe (``remove=True`` unregisters it)."""
         self._dispatcher.register_callback(callback, remove=remove)

@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
+from ..aus import au_info
 from ..face_drawing import face_svg, normalize_code
 from ..prototypes import PROTOTYPES
 from . import drill_results
@@ -70,10 +71,8 @@ class Trial:
 
 def _au_name(code: str) -> str:
     try:
-        from ..aus import au_info
-
         return au_info(code).name
-    except (ImportError, KeyError):
+    except KeyError:
         return ""
 
 

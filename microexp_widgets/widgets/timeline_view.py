@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TimelineView"]
 
-EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "kind"]
 _TABLE_HEADER = f"{'AU':<6}{'onset s':>9}{'apex s':>9}{'offset s':>10}{'ms':>8}  kind"
 _NO_PICTURE = (
     "No picture available: this timeline does not keep its video (an OpenFace CSV, or a take that was cleared "
@@ -149,11 +148,12 @@ class TimelineView(widgets.VBox):
 
     @property
     def events_table(self) -> pd.DataFrame:
-        """The movements listed in the table: AU, onset, apex, offset, duration (ms) and kind."""
+        """The movements listed in the table, one row each, as :meth:`AUTimeline.events_frame` gives them."""
         import pandas as pd
 
-        events = [] if self.timeline is None else self.timeline.events
-        return pd.DataFrame([{k: e.as_dict()[k] for k in EVENT_COLUMNS} for e in events], columns=EVENT_COLUMNS)
+        from ..timeline import EVENT_COLUMNS
+
+        return pd.DataFrame(columns=EVENT_COLUMNS) if self.timeline is None else self.timeline.events_frame()
 
     @property
     def event_rows(self) -> list[str]:
