@@ -15,8 +15,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import memory, practice_log
-from .mirror import check_take, describe, render_check
-from .take_origin import LABELS, SAMPLE, TakeRoute, is_sample
+from .take_check import check_take, describe, log_take, render_check
+from .take_origin import SAMPLE, TakeRoute, default_recorder, is_sample
 
 #: The checklist's steps, in the article's words.
 STEPS = ("Exhale.", "Soft eyes, half smile.", "Quick mental nudge: \u201clet's get curious\u201d.")
@@ -154,21 +154,19 @@ class Checklist(widgets.VBox):
         import microexp_widgets as mw
 
         self.pacer = mw.BreathingPacer(cycles=2) if pacer is None else pacer
-        self.recorder = mw.Recorder(max_seconds=5) if recorder is None else recorder
+        self.recorder = default_recorder() if recorder is None else recorder
         self.log_takes = log_takes
         #: The last reviewed take (the learner's or a sample clip), or ``None``.
         self.timeline = None
         #: Whose the last reviewed take is: ``"camera"``, ``"file"`` or ``"sample"``.
         self.origin: str | None = None
-        self._route = TakeRoute(self.recorder)
+        self._route = TakeRoute(self.recorder, self.add_take)
         self._ticks = [widgets.Checkbox(description=f"{i + 1}. {s}", indent=False) for i, s in enumerate(STEPS)]
         for box in self._ticks:
             box.observe(lambda _: self._show_review(), "value")
         self._nudge = widgets.Text(value="Let's get curious.", description="your nudge")
         self._review = widgets.HTML(_NO_TAKE)
         self._card = widgets.HTML(summary_card(practice_log.entries()))
-        if hasattr(self.recorder, "on_timeline"):
-            self.recorder.on_timeline(lambda timeline, *_: self.add_take(timeline))
         if hasattr(self.pacer, "on_complete"):
             self.pacer.on_complete(lambda *_: self.tick(1))
         super().__init__(
@@ -212,11 +210,8 @@ class Checklist(widgets.VBox):
         self.timeline, self.origin = timeline, origin
         result = check_take(timeline)
         if self.log_takes and origin != SAMPLE and not result.problem:
-            practice_log.add_entry(
-                "06_putting_it_together",
-                "checklist take",
-                f"checklist take ({LABELS[origin]}): {describe(result)}",
-                {"origin": origin, "steps": sum(self.steps_done), **result.medians},
+            log_take(
+                "06_putting_it_together", "checklist take", "checklist take", origin, result, steps=sum(self.steps_done)
             )
             self._card.value = summary_card(practice_log.entries())
         return self._show_review()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
+import traitlets
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ class ImpressionLedger(widgets.VBox):
         How much each later cue counts compared with the one before (see :func:`tally`).
     """
 
+    fade = traitlets.Float(
+        DEFAULT_FADE, help="How much each later cue counts compared with the one before (the fade slider's value)."
+    )
+
     def __init__(self, cues: Sequence[Cue] | None = None, fade: float = DEFAULT_FADE, **kwargs) -> None:
         self.cues: list[Cue] = list(DEFAULT_CUES if cues is None else cues)
         self._start = (tuple(self.cues), fade)
@@ -198,16 +203,8 @@ class ImpressionLedger(widgets.VBox):
             ],
             **kwargs,
         )
+        traitlets.link((self._fade, "value"), (self, "fade"))
         self._build_rows()
-
-    @property
-    def fade(self) -> float:
-        """How much each later cue counts compared with the one before."""
-        return self._fade.value
-
-    @fade.setter
-    def fade(self, value: float) -> None:
-        self._fade.value = value
 
     def result(self) -> LedgerResult:
         """Return the arithmetic for the current cues (see :func:`tally`)."""

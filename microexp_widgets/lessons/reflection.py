@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+import traitlets
 
 from . import memory, practice_log, store
 
@@ -22,6 +23,8 @@ class Reflection(widgets.VBox):
         Entry kind in the practice log.
     """
 
+    text = traitlets.Unicode("", help="What is typed in the box now (the text area's value).")
+
     def __init__(self, prompt: str, *, lesson: str, kind: str = "reflection", **kwargs) -> None:
         self.prompt = prompt
         self.lesson = lesson
@@ -36,16 +39,8 @@ class Reflection(widgets.VBox):
         super().__init__(
             children=[widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self._text, save, self._echo], **kwargs
         )
+        traitlets.link((self._text, "value"), (self, "text"))
         memory.remember(self)
-
-    @property
-    def text(self) -> str:
-        """What is typed in the box now."""
-        return self._text.value
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._text.value = value
 
     def save(self) -> dict | None:
         """Save the typed text to the practice log and show it back; empty text is not saved."""

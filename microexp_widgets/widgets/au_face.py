@@ -12,6 +12,7 @@ import traitlets
 
 from ..face_drawing import face_svg, normalize_code
 from ..prototypes import PROTOTYPES
+from ._base import refuse_unknown_keywords
 
 __all__ = ["AUFace"]
 
@@ -105,9 +106,7 @@ class AUFace(widgets.VBox):
     """Type: float. Default: 0.0. Link it to a TimelineView's cursor with :meth:`link`."""
 
     def __init__(self, intensities: Mapping[str, float] | None = None, *, size: int = 240, **kwargs: Any) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         face_svg({}, size=size)  # validates size with the drawing's own plain message
         self._size = size
         self._replay: _Replay | None = None

@@ -26,6 +26,7 @@ from ..aus import au_info
 from ..face_drawing import face_svg, normalize_code
 from ..prototypes import PROTOTYPES
 from . import drill_results
+from ._base import refuse_unknown_keywords
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,9 +240,7 @@ class FlashDrill(anywidget.AnyWidget):
         size: int = 220,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         exposures = [int(e) for e in exposures_ms]
         if not exposures or any(not MIN_EXPOSURE_MS <= e <= MAX_EXPOSURE_MS for e in exposures):
             raise ValueError(

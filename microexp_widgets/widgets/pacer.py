@@ -14,6 +14,8 @@ import anywidget
 import traitlets
 from ipywidgets import CallbackDispatcher
 
+from ._base import refuse_unknown_keywords
+
 __all__ = ["BreathingPacer"]
 
 
@@ -66,9 +68,7 @@ class BreathingPacer(anywidget.AnyWidget):
         cycles: int = 4,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         for name, value, least in (
             ("inhale_counts", inhale_counts, 1),
             ("hold_counts", hold_counts, 0),

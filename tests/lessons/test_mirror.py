@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import pytest
 
 from microexp_widgets.lessons import practice_log
-from microexp_widgets.lessons.mirror import AU06_NOTE, MirrorPractice, check_take, compare, render_check
+from microexp_widgets.lessons.mirror import MirrorPractice
+from microexp_widgets.lessons.take_check import AU06_NOTE, check_take, compare, render_check
 
 TARGET = {"AU12": 0.4, "AU06": 0.1, "AU04": 0.02, "AU07": 0.3, "AU24": 0.05}
 SCORE_WORDS = re.compile(r"\bbest\b|\bscore|\bpass(ed)?\b|\bfail|\bgrade|\d+ of \d+|target band", re.IGNORECASE)
