@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import _learner_data
 from .aus import AU_CODES, aus_from_blendshapes
 from .spotting import DEFAULT_SETTINGS, AUEvent, SpottingSettings, find_events
 from .video import median_frame_period
@@ -81,6 +82,7 @@ class AUTimeline:
         self.warnings = list(warnings or [])
         self._clip = clip
         self.events: list[AUEvent] = spot_frame(frame, settings)
+        _learner_data.register(self, AUTimeline.forget_clip, kind="timeline")
 
     @classmethod
     def from_blendshapes(

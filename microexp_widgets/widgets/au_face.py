@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
+from .. import _learner_data
 from ..face_drawing import face_svg, normalize_code
 from ..prototypes import PROTOTYPES
 from ._base import refuse_unknown_keywords
@@ -138,6 +139,7 @@ class AUFace(widgets.VBox):
         self.observe(self._on_time, names="time_s")
         self.intensities = dict(intensities or {})
         self._draw()
+        _learner_data.register(self, AUFace.clear_timeline)
 
     # -- building ------------------------------------------------------------------------------------
 

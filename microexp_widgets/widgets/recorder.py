@@ -15,13 +15,13 @@ from __future__ import annotations
 import html
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import traitlets
 
+from .. import _learner_data
 from ..browser.live import METER_AUS, LiveFaceModel, meter_specs
 from . import _consent, _messages
 from ._kernel_route import MAX_SECONDS_CAP, KernelRoute, _warm_up_analysis
@@ -47,13 +47,10 @@ CAMERA_CONSTRAINTS = {
 _PREVIEW_STYLE = "<style>.microexp-preview video {width: 320px; height: auto; object-fit: contain;}</style>"
 UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
 
-# Every Recorder alive in this kernel: a new one (a re-run cell) releases the cameras of the others (FAULTS.md B7).
-_live: weakref.WeakSet[Recorder] = weakref.WeakSet()
-
 
 def release_all_cameras(except_for: Recorder | None = None) -> None:
     """Turn off the camera of every recorder in this kernel (but ``except_for``)."""
-    for recorder in list(_live):
+    for recorder in Recorder.instances():
         if recorder is not except_for:
             recorder._release_camera("Another recorder took over the camera.")
 
@@ -196,7 +193,8 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
         if view is not None:
             view.link(self)
         release_all_cameras(except_for=self)  # a re-run cell: the previous recorder lets go of the camera
-        _live.add(self)
+        # Registered as a holder of learner data, which is also how a newer recorder finds this one's camera.
+        _learner_data.register(self, Recorder.clear)
         self._set_status("idle", "Camera off. Press Record to make a take, or use a sample clip.")
 
     # ---------------------------------------------------------------------------------------------------------
@@ -282,7 +280,7 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
             self._release_camera(None)
             self._cancel_receive_timer()
             self._cancel_ended_timer()
-            _live.discard(self)
+            _learner_data.unregister(self)
             parts = [self._live, self._probe, self._upload, self._progress, self._progress_label, self._status_html]
         for part in parts:
             part.close()
@@ -291,7 +289,7 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
     @classmethod
     def instances(cls) -> list[Recorder]:
         """Every recorder alive in this kernel (for "delete my data" and for re-run cells)."""
-        return list(_live)
+        return _learner_data.holders(of_type=cls)
 
     @property
     def camera_on(self) -> bool:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import traitlets
 
-from .. import plots
+from .. import _learner_data, plots
 from ..aus import AU_TABLE, REGIONS, au_info
 from ..spotting import kind_words
 from ._plot_clicks import PlotClicks
@@ -131,6 +131,7 @@ class TimelineView(widgets.VBox):
         self._redraw(None)
         if timeline is not None:
             self.timeline = timeline
+        _learner_data.register(self, TimelineView.clear)
 
     # ---------------------------------------------------------------------------------------------------------
     # Public API
@@ -141,6 +142,12 @@ class TimelineView(widgets.VBox):
         if recorder.timeline is not None:
             self.timeline = recorder.timeline
         return self
+
+    def clear(self) -> bool:
+        """Show no timeline (used by "delete everything"); returns False when none was shown."""
+        shown = self.timeline is not None
+        self.timeline = None
+        return shown
 
     def unlink(self, recorder: Recorder) -> None:
         """Stop following ``recorder``."""

@@ -13,7 +13,6 @@ from microexp_widgets.assets import sample_path
 from microexp_widgets.browser.live import ROW_WIDTH
 from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _messages
-from microexp_widgets.widgets import recorder as recorder_module
 from microexp_widgets.widgets.recorder import MAX_LIVE_SECONDS, Recorder
 
 
@@ -22,7 +21,7 @@ def fresh_kernel():
     """Each test starts as a fresh kernel would: no consent given, no recorders alive."""
     _consent.reset_consent()
     yield
-    for rec in list(recorder_module._live):
+    for rec in Recorder.instances():
         rec.close()
     _consent.reset_consent()
 
