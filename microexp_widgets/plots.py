@@ -49,7 +49,7 @@ KIND_STYLE = {
     "macro": {"color": "#0072B2", "pattern": "", "height": 0.62, "symbol": "circle", "label": "macro"},
     "micro": {"color": "#D55E00", "pattern": "/", "height": 0.36, "symbol": "star", "label": "micro"},
     "cut_off": {"color": "#8C8C8C", "pattern": ".", "height": 0.62, "symbol": "diamond", "label": "cut off"},
-    # 500 ms or less on a take analysed too slowly to time it as micro (FAULTS P7)
+    # 500 ms or less on a take analysed too slowly to time it as micro (docs/faults.md P7)
     "short": {"color": "#CC79A7", "pattern": "x", "height": 0.36, "symbol": "triangle-up", "label": "short"},
 }
 DEFAULT_TRACES = 4

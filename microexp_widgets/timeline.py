@@ -17,7 +17,7 @@ from .video import median_frame_period
 EXPRESSION_AUS: tuple[str, ...] = tuple(code for code in AU_CODES if code != "AU45")
 
 # "cut_off" extends the JSON contract: None for a complete event, else the edge of the take that cut it
-# ("start", "end" or "both"); such events have kind "cut_off" (FAULTS.md P8).
+# ("start", "end" or "both"); such events have kind "cut_off" (docs/faults.md P8).
 EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"]
 
 
@@ -135,7 +135,7 @@ class AUTimeline:
         return pd.DataFrame([e.as_dict() for e in self.events], columns=EVENT_COLUMNS)
 
     def to_dict(self) -> dict:
-        """The CLI's JSON summary (ARCHITECTURE.md)."""
+        """The summary that ``python -m microexp_widgets analyze CLIP --json`` prints."""
         return {
             "source": self.source,
             "frames": self.frames,

@@ -43,7 +43,7 @@ def complete_brow_events(timeline) -> tuple[list, int]:
     """Brow events that lie wholly inside the take, and how many were cut off by its start or end.
 
     An event that touches the first or last analysed frame may have begun before the take or ended after it, so
-    its timing is unknown: it is never presented as a rogue brow (FAULTS P8).
+    its timing is unknown: it is never presented as a rogue brow (docs/faults.md P8).
     """
     span = _analysed_span(timeline)
     complete, cut = [], 0

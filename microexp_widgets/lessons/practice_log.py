@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -74,14 +75,7 @@ def set_learner_zone(name: str) -> bool:
 class BrowserZone(anywidget.AnyWidget):
     """Shows nothing; tells the kernel the learner's time zone, since on a hub or Binder the kernel's clock is UTC."""
 
-    _esm = """
-    export default {
-      render({ model }) {
-        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (zone && model.get("zone") !== zone) { model.set("zone", zone); model.save_changes(); }
-      }
-    };
-    """
+    _esm = Path(__file__).with_name("zone.js")
     zone = traitlets.Unicode("", help="IANA time zone name reported by the browser ('' until shown).").tag(sync=True)
 
 
@@ -116,7 +110,7 @@ def when(stamp: str, now: datetime | None = None, zone: tzinfo | None = None) ->
 
 
 def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
-    """Render log entries as an HTML table; every learner-made string is escaped (FAULTS S1)."""
+    """Render log entries as an HTML table; every learner-made string is escaped (docs/faults.md S1)."""
     if not rows:
         return "<p><i>Nothing in your practice log yet.</i></p>"
     shown = rows[-limit:]

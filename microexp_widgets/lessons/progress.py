@@ -20,7 +20,7 @@ class LessonInfo:
     minutes: int
 
 
-#: The lessons in order; keys are the notebook file names without ``.ipynb`` (LESSONS.md).
+#: The lessons in order; keys are the notebook file names without ``.ipynb``.
 LESSONS: tuple[LessonInfo, ...] = (
     LessonInfo("00_start_here", "Start here: your camera, your data", 8),
     LessonInfo("01_blink_and_you_miss_it", "Blink and you miss it", 10),

@@ -11,7 +11,7 @@ from . import memory, practice_log, store
 
 
 class Reflection(widgets.VBox):
-    """A prompt, a text box and a Save button; saved text is shown escaped, never as HTML (FAULTS S1).
+    """A prompt, a text box and a Save button; saved text is shown escaped, never as HTML (docs/faults.md S1).
 
     Parameters
     ----------

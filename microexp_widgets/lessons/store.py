@@ -3,7 +3,7 @@
 For the other lesson modules (keep this surface small and stable):
 - ``load()`` returns ``{"format", "progress", "quiz", "practice"}`` as before; ``update(change)`` still takes a function
   that changes that dict in place, and now runs it inside one locked transaction, so kernels never lose each other's
-  writes (FAULTS L1). Extra keys in a practice entry (for example a sample-clip marker) are kept as they are.
+  writes (docs/faults.md L1). Extra keys in a practice entry (for example a sample-clip marker) are kept as they are.
 - ``append_practice(entry)`` adds one log entry without reading the rest.
 - Every write raises :class:`StoreError` (one plain sentence) when it cannot be saved; nothing is half-written.
 
@@ -395,7 +395,7 @@ def load() -> dict[str, Any]:
 def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     """Apply ``change(data)`` to the learner's data in place, inside one locked transaction; return the new data.
 
-    Other kernels wait while this runs, so nothing they write is lost (FAULTS L1).
+    Other kernels wait while this runs, so nothing they write is lost (docs/faults.md L1).
 
     Raises
     ------

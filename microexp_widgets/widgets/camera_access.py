@@ -1,4 +1,4 @@
-"""A tiny companion widget that asks the browser for the camera and reports how that went (FAULTS.md B1-B4)."""
+"""A tiny companion widget that asks the browser for the camera and reports how that went (docs/faults.md B1-B4)."""
 
 from __future__ import annotations
 

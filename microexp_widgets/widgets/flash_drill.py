@@ -2,9 +2,9 @@
 
 Ekman's Micro Expression Training Tool flashes an expression between neutral frames and has learning, practice
 and test sections. Shen et al. (2012) varied exposure from 20 to 300 ms and found recognition rising up to about
-200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). See
-FACTS.md, "Training evidence". Each trial asks two questions, "did anything move?" and "which movement?", so a
-learner can see that noticing comes before naming. The stimuli are drawn faces: an emotion word may label a
+200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). Each trial
+asks two questions, "did anything move?" and "which movement?", so a learner can see that noticing comes before
+naming. The stimuli are drawn faces: an emotion word may label a
 stimulus, never a learner.
 """
 
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["FlashDrill", "Trial", "MODES", "MIN_EXPOSURE_MS", "MAX_EXPOSURE_MS", "plan_trials"]
 
 MODES = ("pre-test", "practice", "post-test")
-MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500  # the micro-expression range the drill teaches (FACTS.md)
+# The micro-expression range the drill teaches: 500 ms is the usual micro cut-off; Shen et al. (2012) went to 20 ms.
+MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500
 NOTHING = "nothing / not sure"
 BLANK = ""  # the target of a blank trial: the neutral face is "flashed", so nothing moves
 CALM_HOLD_MS = 2500
@@ -188,7 +189,8 @@ class FlashDrill(anywidget.AnyWidget):
     >>> drill.plot()  # doctest: +SKIP
     """
 
-    _esm = Path(__file__).parent / "flash.js"
+    _esm = Path(__file__).with_name("flash.js")
+    _css = Path(__file__).with_name("flash.css")
 
     neutral_svg = traitlets.Unicode(help="The neutral drawn face shown before and after each flash.").tag(sync=True)
     target_svg = traitlets.Unicode(help="The current trial's target face, pre-rendered for the flash.").tag(sync=True)

@@ -44,7 +44,8 @@ class BreathingPacer(anywidget.AnyWidget):
     >>> pacer  # doctest: +SKIP
     """
 
-    _esm = Path(__file__).parent / "pacer.js"
+    _esm = Path(__file__).with_name("pacer.js")
+    _css = Path(__file__).with_name("pacer.css")
 
     inhale_counts = traitlets.Int(4, help="Beats of breathing in.").tag(sync=True)
     hold_counts = traitlets.Int(0, help="Beats of holding after the inhale (0 skips the hold).").tag(sync=True)

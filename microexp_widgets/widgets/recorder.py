@@ -5,9 +5,9 @@ the camera first so that failures get a plain message. Two routes make a take:
 
 - the browser route (:mod:`..browser.live`): the face model runs in the page on the camera stream and only per-frame
   numbers reach the kernel, which joins them into a timeline at Stop;
-- the kernel route, where the page cannot run the model (FAULTS.md P6): ipywebrtc's ``VideoRecorder`` records the take,
-  its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the analysis runs
-  in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
+- the kernel route, where the page cannot run the model (docs/faults.md P6): ipywebrtc's ``VideoRecorder`` records
+  the take, its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the
+  analysis runs in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_LIVE_SECONDS", "MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
 
-# Browser route: a take is numbers only (about 0.4 MB a minute, FAULTS.md B9).
+# Browser route: a take is numbers only (about 0.4 MB a minute, docs/faults.md B9).
 MAX_LIVE_SECONDS = 600.0
 STATES = ("idle", "consent", "probing", "ready", "countdown", "recording", "receiving", "analysing")
 CAMERA_CONSTRAINTS = {

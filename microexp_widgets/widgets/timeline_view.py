@@ -19,6 +19,7 @@ import traitlets
 
 from .. import _learner_data, plots
 from ..aus import AU_TABLE, REGIONS, au_info
+from ..errors import VideoDecodeError
 from ..spotting import kind_words
 from ._plot_clicks import PlotClicks
 from ._still import StillView
@@ -316,15 +317,16 @@ class TimelineView(widgets.VBox):
         ).start()
 
     def _fetch_still(self, timeline: AUTimeline, event: AUEvent, still_id: int) -> None:
+        problem = ""
         try:
             rgb = timeline.still_at(event.apex_s)
-        except Exception:  # a damaged clip: say there is no picture rather than fail
-            rgb = None
+        except (VideoDecodeError, OSError) as error:  # the clip was damaged, or its file moved, since the analysis
+            rgb, problem = None, f"No picture: the frame could not be read from the clip again ({error})"
         if still_id != self._still_id:
             return
         what = f"{event.au} {au_info(event.au).name}, {kind_words(event)}, at its apex ({event.apex_s:.2f} s)."
         if rgb is None:
-            caption = _NO_PICTURE
+            caption = problem or _NO_PICTURE
         elif timeline.is_own_take:
             caption = f"{what} Your own frame: kept in this kernel's memory for this take only."
         else:

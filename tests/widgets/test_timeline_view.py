@@ -10,6 +10,7 @@ from _made_timelines import two_movements
 
 from microexp_widgets import analyze_video, read_openface_csv
 from microexp_widgets.assets import sample_path
+from microexp_widgets.timeline import AUTimeline
 from microexp_widgets.widgets.recorder import Recorder
 from microexp_widgets.widgets.timeline_view import TimelineView
 
@@ -190,3 +191,11 @@ def test_link_draws_each_new_take_of_a_recorder(sample_timeline):
     with_view.timeline = sample_timeline
     assert also.timeline is sample_timeline
     with_view.close()
+
+
+def test_a_clip_that_can_no_longer_be_read_is_said_so_under_the_picture():
+    made = two_movements()
+    damaged = AUTimeline(made.frame, source="recording", clip=b"these bytes are not a video")
+    view = TimelineView(damaged)
+    view.select_event(0)
+    wait_for(lambda: "could not be read from the clip again" in view._still_caption.value)
