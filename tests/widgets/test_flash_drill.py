@@ -10,8 +10,8 @@ import pytest
 from microexp_widgets.face_drawing import face_svg
 from microexp_widgets.prototypes import PROTOTYPES
 from microexp_widgets.widgets import drill_results
+from microexp_widgets.widgets.drill_trials import BLANK
 from microexp_widgets.widgets.flash_drill import (
-    BLANK,
     CALM_HOLD_MS,
     NOTHING,
     PHOTOSENSITIVITY_NOTE,
