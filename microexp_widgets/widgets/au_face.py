@@ -11,9 +11,9 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import _learner_data
-from ..face_drawing import face_svg, normalize_code
-from ..prototypes import PROTOTYPES
 from ._base import refuse_unknown_keywords
+from .face_drawing import face_svg, normalize_code
+from .prototypes import PROTOTYPES
 
 __all__ = ["AUFace"]
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..aus import au_info
-from ..face_drawing import face_svg, normalize_code
-from ..prototypes import PROTOTYPES
+from .face_drawing import face_svg, normalize_code
+from .prototypes import PROTOTYPES
 
 BLANK = ""  # the target of a blank trial: the neutral face is "flashed", so nothing moves
 _AU_LEVEL = 0.9  # a single-AU target is drawn strong: the drill tests seeing, not telling faint from absent

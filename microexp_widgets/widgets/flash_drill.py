@@ -20,10 +20,10 @@ import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
-from ..face_drawing import face_svg
 from . import drill_results
 from ._base import refuse_unknown_keywords
 from .drill_trials import Trial, per_mode, plan_trials, resolve_targets
+from .face_drawing import face_svg
 
 if TYPE_CHECKING:
     import pandas as pd

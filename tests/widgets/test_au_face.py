@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import traitlets
 
-from microexp_widgets.face_drawing import face_svg
-from microexp_widgets.prototypes import PROTOTYPES
 from microexp_widgets.widgets.au_face import AUFace
+from microexp_widgets.widgets.face_drawing import face_svg
+from microexp_widgets.widgets.prototypes import PROTOTYPES
 
 
 def _take() -> pd.DataFrame:
