@@ -165,8 +165,10 @@ class Checklist(widgets.VBox):
         for box in self._ticks:
             box.observe(lambda _: self._show_review(), "value")
         self._nudge = widgets.Text(value="Let's get curious.", description="your nudge")
-        self._review = widgets.HTML(_NO_TAKE)
-        self._card = widgets.HTML(summary_card(practice_log.entries()))
+        #: The review of the last take as the learner sees it.
+        self.review = widgets.HTML(_NO_TAKE)
+        #: The summary card of the learner's earlier takes.
+        self.card = widgets.HTML(summary_card(practice_log.entries()))
         if hasattr(self.pacer, "on_complete"):
             self.pacer.on_complete(lambda *_: self.tick(1))
         super().__init__(
@@ -179,8 +181,8 @@ class Checklist(widgets.VBox):
                 self._ticks[2],
                 self._nudge,
                 widgets.HTML("<b>Review of your take</b>"),
-                self._review,
-                self._card,
+                self.review,
+                self.card,
             ],
             **kwargs,
         )
@@ -213,25 +215,25 @@ class Checklist(widgets.VBox):
             log_take(
                 "06_putting_it_together", "checklist take", "checklist take", origin, result, steps=sum(self.steps_done)
             )
-            self._card.value = summary_card(practice_log.entries())
+            self.card.value = summary_card(practice_log.entries())
         return self._show_review()
 
     def _show_review(self) -> list[str]:
         lines = self.review_lines()
         if self.timeline is None:
-            self._review.value = _NO_TAKE
+            self.review.value = _NO_TAKE
             return lines
         result = check_take(self.timeline)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        self._review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result, self.origin or ""))
+        self.review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result, self.origin or ""))
         return lines
 
     def clear(self) -> None:
         """Forget the take and its review (used by "delete everything")."""
         self.timeline = None
         self.origin = None
-        self._review.value = _NO_TAKE
-        self._card.value = summary_card([])
+        self.review.value = _NO_TAKE
+        self.card.value = summary_card([])
 
 
 _NO_TAKE = "<p><i>No take yet: record one holding step 2, and its review appears here.</i></p>"

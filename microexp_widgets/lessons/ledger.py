@@ -187,7 +187,8 @@ class ImpressionLedger(widgets.VBox):
             description="Back to the default story", icon="undo", layout=widgets.Layout(width="auto")
         )
         reset.on_click(lambda _: self.reset())
-        self._table = widgets.HTML()
+        #: The ledger's arithmetic as the learner sees it.
+        self.table = widgets.HTML()
         fade_help = widgets.HTML(
             "<small>fade: how much each later cue counts compared with the one before "
             "(1.0 = order does not matter).</small>"
@@ -198,7 +199,7 @@ class ImpressionLedger(widgets.VBox):
                 widgets.HBox([self._new_label, self._new_points, add]),
                 self._fade,
                 fade_help,
-                self._table,
+                self.table,
                 widgets.HBox([reset]),  # a box of its own keeps the button its natural width
             ],
             **kwargs,
@@ -250,10 +251,10 @@ class ImpressionLedger(widgets.VBox):
 
     def refresh(self) -> None:
         """Redraw the table from the current cues."""
-        self._table.value = render(self.cues, self.result())
+        self.table.value = render(self.cues, self.result())
 
     def _build_rows(self) -> None:
-        rows, self._sliders = [], []
+        rows, self.sliders = [], []
         for i, cue in enumerate(self.cues):
             up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.5em"), tooltip="earlier")
             down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.5em"), tooltip="later")
@@ -273,6 +274,6 @@ class ImpressionLedger(widgets.VBox):
             weight.observe(lambda ch, i=i: self.set_cue(i, weight=ch["new"]), "value")
             label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="24em"))
             rows.append(widgets.HBox([up, down, label, points, weight, drop]))
-            self._sliders.append((points, weight))
+            self.sliders.append((points, weight))
         self._rows.children = rows
         self.refresh()

@@ -70,7 +70,8 @@ class MirrorPractice(widgets.VBox):
             value="before",
             description="This take is",
         )
-        self._feedback = widgets.HTML("<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>")
+        #: What the learner reads about their last take (public, so a test reads what the learner reads).
+        self.feedback = widgets.HTML("<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>")
         self._comparison = widgets.HTML(self._render_comparison())
         fit = widgets.Layout(width="auto")
         self._stop_button = widgets.Button(description="Stop practising", icon="hand-paper-o", layout=fit)
@@ -91,7 +92,7 @@ class MirrorPractice(widgets.VBox):
                 widgets.HTML(_INTRO.format(asked=_NUMBER_WORDS.get(takes_asked, str(takes_asked)))),
                 self._phase,
                 recorder,
-                self._feedback,
+                self.feedback,
                 self._comparison,
                 widgets.HBox([self._stop_button, self._resume_button]),
             ],
@@ -115,16 +116,16 @@ class MirrorPractice(widgets.VBox):
         origin = origin or self._route.origin_of(timeline)
         result = check_take(timeline)
         if self.stopped:
-            self._feedback.value = "<p><i>Practice is stopped, so this take was not kept.</i></p>"
+            self.feedback.value = "<p><i>Practice is stopped, so this take was not kept.</i></p>"
             return result
         if origin == SAMPLE or is_sample(timeline):
             self.example = result
-            self._feedback.value = render_check(result, SAMPLE)
+            self.feedback.value = render_check(result, SAMPLE)
             self._comparison.value = self._render_comparison()
             return result
         if phase is not None:
             self.phase = phase
-        self._feedback.value = render_check(result, origin)
+        self.feedback.value = render_check(result, origin)
         if result.problem:
             return result
         taken_phase = self.phase
@@ -133,7 +134,7 @@ class MirrorPractice(widgets.VBox):
             log_take(self.lesson, "mirror take", f"{taken_phase} the pacer", origin, result, phase=taken_phase)
         if taken_phase == "before" and self.latest("after") is None:
             self.phase = "after"  # the learner's next take is the one after the pacer
-        self._feedback.value += self._next_step(taken_phase)
+        self.feedback.value += self._next_step(taken_phase)
         self._comparison.value = self._render_comparison()
         return result
 
@@ -183,7 +184,7 @@ class MirrorPractice(widgets.VBox):
         self._stop_button.layout.display = "none"
         self._resume_button.layout.display = None
         self._comparison.layout.display = "none"
-        self._feedback.value = (
+        self.feedback.value = (
             "<p><b>Stopped.</b> The camera is off and nothing more is asked of you here. The pacer and the "
             "reframe below need no camera.</p>"
         )
@@ -194,14 +195,14 @@ class MirrorPractice(widgets.VBox):
         for part in (self.recorder, self._phase, self._stop_button, self._comparison):
             part.layout.display = None
         self._resume_button.layout.display = "none"
-        self._feedback.value = "<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>"
+        self.feedback.value = "<p><i>Record a short take (3-5 s) holding 'soft eyes, half smile'.</i></p>"
 
     def clear(self) -> None:
         """Forget every take (used by "delete everything")."""
         self.takes.clear()
         self.example = None
         self.phase = "before"
-        self._feedback.value = "<p><i>Takes cleared.</i></p>"
+        self.feedback.value = "<p><i>Takes cleared.</i></p>"
         self._comparison.value = self._render_comparison()
 
     def _render_comparison(self) -> str:

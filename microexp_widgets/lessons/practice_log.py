@@ -150,12 +150,13 @@ class PracticeLog(widgets.VBox):
 
     def __init__(self, kind: str | None = None, **kwargs) -> None:
         self.kind = kind
-        self._table = widgets.HTML()
+        #: The log as the learner sees it (an HTML table, every learner string escaped).
+        self.table = widgets.HTML()
         refresh = widgets.Button(description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"))
         refresh.on_click(lambda _: self.refresh())
         self._zone = BrowserZone(layout=widgets.Layout(display="none"))
         self._zone.observe(self._on_zone, "zone")
-        super().__init__(children=[self._table, refresh, self._zone], **kwargs)
+        super().__init__(children=[self.table, refresh, self._zone], **kwargs)
         self.refresh()
         memory.remember(self)
 
@@ -166,10 +167,10 @@ class PracticeLog(widgets.VBox):
     def refresh(self) -> None:
         """Re-read the learner's file and redraw the table."""
         try:
-            self._table.value = render_notice() + render_rows(entries(self.kind))
+            self.table.value = render_notice() + render_rows(entries(self.kind))
         except store.StoreError as error:
-            self._table.value = f"<p>{html.escape(str(error))}</p>"
+            self.table.value = f"<p>{html.escape(str(error))}</p>"
 
     def clear(self) -> None:
         """Show an empty log (used by "delete everything", also when it ran in another lesson)."""
-        self._table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"
+        self.table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"

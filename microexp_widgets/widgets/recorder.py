@@ -289,6 +289,11 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         return _learner_data.holders(of_type=cls)
 
     @property
+    def camera_check(self) -> CameraAccess:
+        """The page's camera check: asked before the camera opens, answered by the browser (a test answers it so)."""
+        return self._probe
+
+    @property
     def camera_on(self) -> bool:
         """True while this recorder holds the camera."""
         return self._camera is not None

@@ -113,7 +113,8 @@ class TimelineView(widgets.VBox):
         self._trace_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self._trace_row.add_class("microexp-toggles")
 
-        self._summary = widgets.HTML()
+        #: The take in one paragraph, above the lanes, as the learner reads it.
+        self.summary = widgets.HTML()
         self._events_header = widgets.HTML(f"{_STYLE}<pre>{html.escape(_TABLE_HEADER)}</pre>")
         self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="520px"))
         self._events.observe(self._on_pick, "value")
@@ -121,12 +122,13 @@ class TimelineView(widgets.VBox):
         events_box.add_class("microexp-events")
         self._still = StillView()
         self._still_title = widgets.HTML()
-        self._still_caption = widgets.HTML()
-        still_box = widgets.VBox([self._still_title, self._still, self._still_caption])
+        #: The words under the apex picture (or why there is none).
+        self.still_caption = widgets.HTML()
+        still_box = widgets.VBox([self._still_title, self._still, self.still_caption])
         self._still_id = 0
         self._cursor_s: float | None = None  # no cursor line until something sets time_s for this take
         super().__init__(
-            [self._summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
+            [self.summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
         )
         self.add_class("microexp-timeline-view")
         self._redraw(None)
@@ -198,13 +200,13 @@ class TimelineView(widgets.VBox):
         self.selected = -1
         self.traces = plots.default_trace_aus(events)
         self._make_trace_buttons(events)
-        self._summary.value = self._summary_html(timeline)
+        self.summary.value = self._summary_html(timeline)
         self._events.options = [(_row(e), i) for i, e in enumerate(events)]
         self._events.value = None
         own = timeline is None or timeline.is_own_take
         self._still_title.value = "<b>Your frame at the apex</b>" if own else "<b>The clip's frame at the apex</b>"
         self._still.show(None, "")
-        self._still_caption.value = html.escape(self._pick_hint(timeline) if events else "")
+        self.still_caption.value = html.escape(self._pick_hint(timeline) if events else "")
         self._draw_figure()
 
     def _draw_figure(self) -> None:
@@ -309,9 +311,9 @@ class TimelineView(widgets.VBox):
                 "Your own frame: kept in this browser tab only, for this take only."
             )
             self._still.show_page_frame(page_stills, event.apex_s, caption)
-            self._still_caption.value = html.escape(caption)
+            self.still_caption.value = html.escape(caption)
             return
-        self._still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
+        self.still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
         threading.Thread(
             target=self._fetch_still, args=(timeline, event, still_id), name="microexp-still", daemon=True
         ).start()
@@ -333,4 +335,4 @@ class TimelineView(widgets.VBox):
             caption = f"{what} A frame of the sample clip ({timeline.source}), not of you."
         self._still.show(rgb, caption, own=timeline.is_own_take)
         if still_id == self._still_id:
-            self._still_caption.value = html.escape(caption)
+            self.still_caption.value = html.escape(caption)

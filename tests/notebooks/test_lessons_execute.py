@@ -32,15 +32,15 @@ AFTER_RUN_ALL = {
     "04_nudging_your_own": (
         "assert practice.takes == [] and practice.phase == 'before', (practice.takes, practice.phase)\n"
         "assert practice.example is not None, 'the no-camera cell should show how feedback reads'\n"
-        "assert 'sample clip (not you)' in practice._feedback.value\n"
+        "assert 'sample clip (not you)' in practice.feedback.value\n"
         "assert practice.comparison() == []\n"
         "assert practice.comparison_message().startswith('To compare, record one take of your own before the pacer')\n"
     ),
     "05_decoding_others": "assert builder.ticked == ((), ()), builder.ticked\n",
     "06_putting_it_together": (
         "assert checklist.origin == 'sample' and checklist.steps_done == (False, False, False), checklist.steps_done\n"
-        "assert 'is not ticked yet' not in checklist._review.value\n"
-        "assert 'No takes of your own yet' in checklist._card.value\n"
+        "assert 'is not ticked yet' not in checklist.review.value\n"
+        "assert 'No takes of your own yet' in checklist.card.value\n"
     ),
 }
 

@@ -33,7 +33,7 @@ def webm_take() -> bytes:
 
 
 def browser_answers_probe(rec: Recorder, result: str = "ok", detail: str = "") -> None:
-    rec._probe.set_state({"answered_id": rec._probe.request_id, "result": result, "detail": detail})
+    rec.camera_check.set_state({"answered_id": rec.camera_check.request_id, "result": result, "detail": detail})
 
 
 def page_cannot_run_the_model(rec: Recorder) -> None:
@@ -80,11 +80,11 @@ def test_p1_consent_note_blocks_the_camera_until_acknowledged():
     assert rec.state == "consent"
     assert rec._consent_box.layout.display != "none"
     assert "not emotions" in rec._consent_box.children[0].value
-    assert rec._probe.request_id == 0, "the browser was asked for the camera before consent"
+    assert rec.camera_check.request_id == 0, "the browser was asked for the camera before consent"
     assert not rec.camera_on
     rec._consent_button.click()
     assert _consent.consent_given()
-    assert rec._probe.request_id == 1 and rec.state == "probing"
+    assert rec.camera_check.request_id == 1 and rec.state == "probing"
     assert not rec.camera_on, "the camera must wait for the browser's answer"
     browser_answers_probe(rec)
     assert rec.camera_on
@@ -102,7 +102,7 @@ def test_consent_is_asked_once_per_kernel():
 
 def test_s2_displaying_a_recorder_never_starts_the_camera():
     rec = Recorder()
-    assert rec._probe.request_id == 0 and not rec.camera_on
+    assert rec.camera_check.request_id == 0 and not rec.camera_on
     assert rec.state == "idle"
 
 
@@ -137,7 +137,7 @@ def test_b1_to_b4_camera_failures_give_plain_messages(error_name, fault, words, 
     assert "sample clip" in problem.text
     if retry:  # Try again asks the browser once more
         rec._retry_button.click()
-        assert rec._probe.request_id == 2
+        assert rec.camera_check.request_id == 2
         browser_answers_probe(rec)
         assert rec.camera_on
 
@@ -276,7 +276,7 @@ def test_sample_clip_from_code_waits_and_returns_the_timeline():
     rec = Recorder()
     timeline = rec.use_sample("single_face")
     assert timeline is rec.timeline and timeline.face_frames == timeline.frames == 72
-    assert not rec.camera_on and rec._probe.request_id == 0
+    assert not rec.camera_on and rec.camera_check.request_id == 0
     with pytest.raises(KeyError):
         rec.use_sample("no_such_clip")
 

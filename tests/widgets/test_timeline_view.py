@@ -83,7 +83,7 @@ def test_cut_off_movements_say_so_in_the_table_and_the_title():
     view = TimelineView(type(made)(made.frame, source="made"))
     assert view.event_rows[0].split()[-3:] == ["cut", "off", "(start)"]
     assert "1 cut off" in view.figure.layout.title.text
-    assert "cut off by the start or end of the take" in view._summary.value
+    assert "cut off by the start or end of the take" in view.summary.value
 
 
 def test_region_toggles_hide_their_lanes_and_show_on_or_off():
@@ -117,7 +117,7 @@ def test_picking_a_movement_shows_its_trace_highlights_it_and_moves_the_cursor()
     cursor = _drawn(view)["layout"]["shapes"][-1]
     assert cursor["x0"] == cursor["x1"] == pytest.approx(3.0)
     # A made timeline has no video: the learner is told there is no picture.
-    wait_for(lambda: "No picture available" in view._still_caption.value)
+    wait_for(lambda: "No picture available" in view.still_caption.value)
 
 
 def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
@@ -135,10 +135,10 @@ def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
 def test_captions_say_your_take_only_for_the_learners_own_take(sample_timeline):
     view = TimelineView(sample_timeline)
     assert sample_timeline.sample == "single_face" and not sample_timeline.is_own_take
-    assert "your take" not in view._summary.value and "sample clip" in view._summary.value
-    assert "Your" not in view._still_title.value and "your own" not in view._still_caption.value
+    assert "your take" not in view.summary.value and "sample clip" in view.summary.value
+    assert "Your" not in view._still_title.value and "your own" not in view.still_caption.value
     own = TimelineView(two_movements())
-    assert "your take" in own._summary.value
+    assert "your take" in own.summary.value
 
 
 @pytest.mark.slow
@@ -151,7 +151,7 @@ def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
     assert 1 <= len(_visible_traces(view)) <= 4
     bars = sum(len(t.x) for t in view.figure.data if t.meta["role"] == "bars")
     assert bars == len(sample_timeline.events) == len(view.event_rows) > 0
-    assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view._summary.value
+    assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view.summary.value
     sent: list = []
     view._still.send = lambda content, buffers=None: sent.append((content, buffers))  # what reaches the page
     view.select_event(0)
@@ -198,4 +198,4 @@ def test_a_clip_that_can_no_longer_be_read_is_said_so_under_the_picture():
     damaged = AUTimeline(made.frame, source="recording", clip=b"these bytes are not a video")
     view = TimelineView(damaged)
     view.select_event(0)
-    wait_for(lambda: "could not be read from the clip again" in view._still_caption.value)
+    wait_for(lambda: "could not be read from the clip again" in view.still_caption.value)
