@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "microexp_widgets"
 MAX_LINES = 400
@@ -149,3 +151,16 @@ def test_the_fault_table_names_real_tests():
             cited |= set(re.findall(r"docs/faults\.md ([A-Z]\d)", path.read_text(encoding="utf-8")))
     rows = set(re.findall(r"^\| ([A-Z]\d) \|", table, re.M))
     assert cited <= rows, f"the code cites rows the table does not have: {cited - rows}"
+
+
+def test_a_retried_test_is_reported_with_its_reason():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert any(o.startswith("-r") and "R" in o for o in options) and "--rerun-show-tracebacks" in options
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if "mark." + "flaky(" in line:
+                above = " ".join(lines[max(0, number - 3) : number])
+                assert "#" in above, f"{path.relative_to(ROOT)}:{number + 1}: say why this test may be retried"
