@@ -20,6 +20,9 @@ class CameraAccess(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("camera_access.js")
+    # The Recorder, which makes one CameraAccess each, is built of ipywidgets, which have no stylesheet of their own:
+    # its CSS rides here, loaded once per page when this widget's model arrives (not on every render).
+    _css = Path(__file__).with_name("recorder.css")
 
     request_id = traitlets.Int(0, help="Raised by Python to ask for a probe.").tag(sync=True)
     """Type: int. Default: 0. Each increase asks the browser for one probe."""

@@ -40,8 +40,6 @@ __all__ = ["MAX_LIVE_SECONDS", "MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
 # Browser route: a take is numbers only (about 0.4 MB a minute, docs/faults.md B9).
 MAX_LIVE_SECONDS = 600.0
 STATES = ("idle", "consent", "probing", "ready", "countdown", "recording", "receiving", "analysing")
-# ipywebrtc's view puts a <video> at the camera's own size inside its box: scale it to the preview's width.
-_PREVIEW_STYLE = "<style>.microexp-preview video {width: 320px; height: auto; object-fit: contain;}</style>"
 UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
 
 
@@ -170,7 +168,6 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         super().__init__(
             [
                 self._status_html,  # first: tests and lessons read the status as the first HTML in the widget
-                widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
                 self._consent_box,
                 self._problem_box,
                 self._route_html,

@@ -43,11 +43,6 @@ _KEY = (
     "shorter), ● full bar = macro, ◀ ▶ dotted grey bar = cut off by the start or end of the take (its length is "
     "unknown). Click a bar or a row to see its trace and its apex frame."
 )
-_STYLE = (
-    "<style>.microexp-events select, .microexp-events .widget-html-content pre "
-    "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}"
-    ".microexp-toggles .widget-toggle-button {width: auto; min-width: 56px; padding: 0 10px;}</style>"
-)
 _ON_ICON, _OFF_ICON = "check-square-o", "square-o"
 _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -115,7 +110,7 @@ class TimelineView(widgets.VBox):
 
         #: The take in one paragraph, above the lanes, as the learner reads it.
         self.summary = widgets.HTML()
-        self._events_header = widgets.HTML(f"{_STYLE}<pre>{html.escape(_TABLE_HEADER)}</pre>")
+        self._events_header = widgets.HTML(f"<pre>{html.escape(_TABLE_HEADER)}</pre>")
         self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="520px"))
         self._events.observe(self._on_pick, "value")
         events_box = widgets.VBox([widgets.HTML("<b>Movements</b>"), self._events_header, self._events])
