@@ -33,13 +33,14 @@ class CameraControl:
     def _build_consent(self) -> widgets.VBox:
         self._consent_note = widgets.HTML()
         self._fill_consent(_consent.BROWSER)
-        self._consent_button = widgets.Button(
+        #: The consent note's button: the camera starts only after the learner clicks it.
+        self.consent_button = widgets.Button(
             description=_consent.CONSENT_BUTTON, button_style="primary", layout=widgets.Layout(width="auto")
         )
-        self._consent_button.on_click(lambda _: self._acknowledge())
+        self.consent_button.on_click(lambda _: self._acknowledge())
         self._after_consent: Callable[[], object] | None = None
         return widgets.VBox(
-            [self._consent_note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px")
+            [self._consent_note, self.consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px")
         )
 
     def _fill_consent(self, route: str) -> None:
@@ -57,14 +58,14 @@ class CameraControl:
             return False
         self._fill_consent(route)
         self._after_consent = then
-        set_hidden(self._consent_box, False)
+        set_hidden(self.consent_box, False)
         self._set_status("consent", "Read the note below; the camera starts only after you agree.")
         return True
 
     def _acknowledge(self) -> None:
         with self._lock:
             _consent.give_consent(self._consent_route)
-            set_hidden(self._consent_box, True)
+            set_hidden(self.consent_box, True)
             then, self._after_consent = self._after_consent, None
             if then is not None:
                 then()
@@ -73,7 +74,7 @@ class CameraControl:
         self._pending = then
         if self._route() == _consent.KERNEL:
             _warm_up_analysis()
-        set_hidden(self._problem_box, True)
+        set_hidden(self.problem_box, True)
         if self._ask_consent(self._route(), self._probe_camera):
             return
         self._probe_camera()

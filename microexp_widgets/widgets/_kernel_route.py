@@ -201,7 +201,7 @@ class KernelRoute:
         item = change.new[0]
         data = bytes(item["content"])
         name = str(item.get("name") or "your file")
-        self._upload.value = ()  # the file's bytes leave the synced state too
+        self.upload.value = ()  # the file's bytes leave the synced state too
         self.analyse_file(data, name=name, wait=False)
 
     # ---------------------------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class KernelRoute:
         with self._lock:
             self._analysis_id += 1
             analysis_id = self._analysis_id
-            set_hidden(self._problem_box, True)
+            set_hidden(self.problem_box, True)
             set_hidden(self._progress_box, False)
             self._progress.max = max(1, expected or 100)
             self._progress.value = 0

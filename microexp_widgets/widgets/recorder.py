@@ -137,11 +137,14 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
 
         self._status_html = widgets.HTML()
         self._status_html.add_class("microexp-status")
-        self._consent_box = self._build_consent()
+        #: The consent note and its button; hidden once the learner agreed in this kernel.
+        self.consent_box = self._build_consent()
         self._problem_html = widgets.HTML()
-        self._retry_button = widgets.Button(description="Try again", icon="refresh", layout=_FIT)
-        self._retry_button.on_click(lambda _: self._retry())
-        self._problem_box = widgets.VBox([self._problem_html, self._retry_button])
+        #: The Try again button shown with a camera problem.
+        self.retry_button = widgets.Button(description="Try again", icon="refresh", layout=_FIT)
+        self.retry_button.on_click(lambda _: self._retry())
+        #: A camera problem in one plain sentence, with :attr:`retry_button` when trying again can help.
+        self.problem_box = widgets.VBox([self._problem_html, self.retry_button])
         self._preview = widgets.Box(layout=widgets.Layout(width="340px", min_height="0px"))
         self._preview.add_class("microexp-preview")
         self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera", layout=_FIT)
@@ -152,24 +155,25 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         self._stop_button.on_click(lambda _: self.stop())
         self._sample_button = widgets.Button(description="Use a sample clip", icon="film", layout=_FIT)
         self._sample_button.on_click(lambda _: self.use_sample(wait=False))
-        self._upload = widgets.FileUpload(
+        #: The Upload button: a clip of the learner's own, analysed in this kernel.
+        self.upload = widgets.FileUpload(
             accept=UPLOAD_ACCEPT, multiple=False, description="Upload a video file", layout=_FIT
         )
-        self._upload.observe(self._on_upload, "value")
+        self.upload.observe(self._on_upload, "value")
         self._progress = widgets.IntProgress(value=0, min=0, max=100, description="Frames")
         self._progress_label = widgets.Label()
         self._progress_box = widgets.HBox([self._progress, self._progress_label])
         self._probe = CameraAccess()
         self._probe.on_result(self._on_probe_result)
         controls = widgets.HBox(
-            [self._camera_button, self._record_button, self._stop_button, self._sample_button, self._upload],
+            [self._camera_button, self._record_button, self._stop_button, self._sample_button, self.upload],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
         super().__init__(
             [
                 self._status_html,  # first: tests and lessons read the status as the first HTML in the widget
-                self._consent_box,
-                self._problem_box,
+                self.consent_box,
+                self.problem_box,
                 self._route_html,
                 self._live,
                 self._preview,
@@ -179,8 +183,8 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
             ]
         )
         self.add_class("microexp-recorder")
-        set_hidden(self._consent_box, True)
-        set_hidden(self._problem_box, True)
+        set_hidden(self.consent_box, True)
+        set_hidden(self.problem_box, True)
         set_hidden(self._progress_box, True)
         if on_timeline is not None:
             self.on_timeline(on_timeline)
@@ -275,7 +279,7 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
             self._cancel_receive_timer()
             self._cancel_ended_timer()
             _learner_data.unregister(self)
-            parts = [self._live, self._probe, self._upload, self._progress, self._progress_label, self._status_html]
+            parts = [self._live, self._probe, self.upload, self._progress, self._progress_label, self._status_html]
         for part in parts:
             part.close()
         super().close()
@@ -356,10 +360,10 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         self._status_html.value = f'<span style="{style}">{html.escape(text)}</span>'
         busy = state in ("countdown", "recording", "receiving", "probing", "consent")
         self._sample_button.disabled = busy or state == "analysing"
-        self._upload.disabled = busy or state == "analysing"
+        self.upload.disabled = busy or state == "analysing"
 
     def _show_problem(self, text: str, *, retry: bool, state: str = "idle") -> None:
         self._problem_html.value = f"<b>{html.escape(text)}</b>"
-        set_hidden(self._retry_button, not retry)
-        set_hidden(self._problem_box, False)
+        set_hidden(self.retry_button, not retry)
+        set_hidden(self.problem_box, False)
         self._set_status(state, text)
