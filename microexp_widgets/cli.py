@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             fetch_assets()
             return EXIT_OK
         if args.command == "bench":
-            from .bench import run_bench
+            from .tools.bench import run_bench
 
             run_bench(args.clip, repeat=args.repeat)
             return EXIT_OK

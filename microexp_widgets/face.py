@@ -190,12 +190,7 @@ class FaceTracker:
             return None
         boxes = [_box(face) for face in result.face_landmarks]
         largest = max(range(len(boxes)), key=lambda i: boxes[i][2] * boxes[i][3])
-        scores = np.fromiter((c.score for c in result.face_blendshapes[largest]), dtype=np.float32, count=52)
+        scores = np.fromiter(
+            (c.score for c in result.face_blendshapes[largest]), dtype=np.float32, count=len(BLENDSHAPES)
+        )
         return FaceResult(scores, boxes[largest], len(boxes))
-
-
-def count_faces(rgb: np.ndarray, max_faces: int = 4) -> int:
-    """How many faces one frame shows (a separate IMAGE-mode landmarker, so no tracking state is disturbed)."""
-    with FaceTracker(max_faces, video=False) as probe:
-        result = probe.detect(rgb)
-    return 0 if result is None else result.faces_seen

@@ -4,7 +4,7 @@ An event starts at the first departure from the AU's baseline, peaks at the apex
 (Yan et al. 2013 use a 500 ms total duration as the micro-expression cut-off for CASME II). Intervals are scored as in
 the MEGC spotting challenges: a prediction is a hit when its intersection-over-union with a true interval is >= 0.5.
 
-An event that touches the first or the last analysed frame (FAULTS.md P8) was already under way when the take began,
+An event touching the first or the last analysed frame (docs/faults.md P8) was already under way when the take began,
 or still under way when it ended: its true onset, apex or offset may lie outside the take, so its duration is only a
 lower bound. Such an event has ``kind == "cut_off"`` (never "micro" or "macro") and ``cut_off`` says which edge cut it.
 """
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
+from .video import median_frame_period
 
 MICRO_MAX_MS = 500.0
 KINDS = ("micro", "macro", "cut_off")
@@ -59,7 +61,7 @@ class SpottingSettings:
     baseline_percentile: float = 10.0
     """The baseline is this low percentile of the take, so a movement that fills most of the take still has one."""
     label_micro: bool = True
-    """False when too few frames per second were analysed to time a brief movement (FAULTS P7): then a movement of
+    """False when too few frames per second were analysed to time a short movement (docs/faults.md P7): a movement of
     500 ms or less is called ``"short"``, never ``"micro"``."""
 
 
@@ -103,7 +105,7 @@ def find_events(
     rise = np.where(valid, smooth - baseline, -np.inf)
     active = rise > threshold
     held = rise > threshold * settings.release
-    period = float(np.median(np.diff(times))) if len(times) > 1 else 1 / 30
+    period = median_frame_period(times, default=1 / 30)
 
     events: list[AUEvent] = []
     analysed = np.flatnonzero(valid)

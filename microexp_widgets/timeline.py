@@ -8,14 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import _learner_data
 from .aus import AU_CODES, aus_from_blendshapes
 from .spotting import DEFAULT_SETTINGS, AUEvent, SpottingSettings, find_events
+from .video import median_frame_period
 
 # Blinks are movements but not expressions; the MEGC spotting protocols leave them out too.
 EXPRESSION_AUS: tuple[str, ...] = tuple(code for code in AU_CODES if code != "AU45")
 
 # "cut_off" extends the JSON contract: None for a complete event, else the edge of the take that cut it
-# ("start", "end" or "both"); such events have kind "cut_off" (FAULTS.md P8).
+# ("start", "end" or "both"); such events have kind "cut_off" (docs/faults.md P8).
 EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"]
 
 
@@ -80,6 +82,7 @@ class AUTimeline:
         self.warnings = list(warnings or [])
         self._clip = clip
         self.events: list[AUEvent] = spot_frame(frame, settings)
+        _learner_data.register(self, AUTimeline.forget_clip, kind="timeline")
 
     @classmethod
     def from_blendshapes(
@@ -113,8 +116,7 @@ class AUTimeline:
 
     @property
     def frame_period_s(self) -> float:
-        times = self.frame["time_s"].to_numpy()
-        return float(np.median(np.diff(times))) if len(times) > 1 else 0.0
+        return median_frame_period(self.frame["time_s"].to_numpy())
 
     @property
     def duration_s(self) -> float:
@@ -133,7 +135,7 @@ class AUTimeline:
         return pd.DataFrame([e.as_dict() for e in self.events], columns=EVENT_COLUMNS)
 
     def to_dict(self) -> dict:
-        """The CLI's JSON summary (ARCHITECTURE.md)."""
+        """The summary that ``python -m microexp_widgets analyze CLIP --json`` prints."""
         return {
             "source": self.source,
             "frames": self.frames,

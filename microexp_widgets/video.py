@@ -20,6 +20,15 @@ from .errors import VideoDecodeError
 Source = str | os.PathLike | bytes | bytearray | memoryview
 
 
+def median_frame_period(times, default: float = 0.0) -> float:
+    """Typical time between frames, in seconds: the median, since browsers and phones space frames unevenly.
+
+    ``default`` is returned when there are fewer than two frames.
+    """
+    times = np.asarray(times, dtype=float)
+    return float(np.median(np.diff(times))) if len(times) > 1 else default
+
+
 @dataclass(frozen=True)
 class VideoLimits:
     """What one clip may be. Stated in the README; over the limits the clip is refused or cut, with a message."""

@@ -15,8 +15,8 @@ _EXPORTS = {
     "Cue": ".ledger",
     "CueClusterBuilder": ".cue_cluster",
     "MirrorPractice": ".mirror",
-    "TargetBand": ".mirror",
-    "check_take": ".mirror",
+    "TargetBand": ".take_check",
+    "check_take": ".take_check",
     "Checklist": ".checklist",
     "LessonProgress": ".progress",
     "LESSONS": ".progress",
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from .cue_cluster import CueClusterBuilder
     from .ledger import Cue, ImpressionLedger
     from .memory import remember
-    from .mirror import MirrorPractice, TargetBand, check_take
+    from .mirror import MirrorPractice
     from .my_data import MyData, delete_my_data, export_my_data
     from .practice_log import PracticeLog
     from .progress import LESSONS, LessonProgress
@@ -68,3 +68,4 @@ if TYPE_CHECKING:
     from .quiz_bank import quiz_for
     from .reflection import Reflection
     from .store import data_dir
+    from .take_check import TargetBand, check_take

@@ -15,8 +15,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import memory, practice_log
-from .mirror import check_take, describe, render_check
-from .take_origin import LABELS, SAMPLE, TakeRoute, is_sample
+from .take_check import check_take, describe, log_take, render_check
+from .take_origin import SAMPLE, TakeRoute, default_recorder, is_sample
 
 #: The checklist's steps, in the article's words.
 STEPS = ("Exhale.", "Soft eyes, half smile.", "Quick mental nudge: \u201clet's get curious\u201d.")
@@ -43,7 +43,7 @@ def complete_brow_events(timeline) -> tuple[list, int]:
     """Brow events that lie wholly inside the take, and how many were cut off by its start or end.
 
     An event that touches the first or last analysed frame may have begun before the take or ended after it, so
-    its timing is unknown: it is never presented as a rogue brow (FAULTS P8).
+    its timing is unknown: it is never presented as a rogue brow (docs/faults.md P8).
     """
     span = _analysed_span(timeline)
     complete, cut = [], 0
@@ -154,21 +154,21 @@ class Checklist(widgets.VBox):
         import microexp_widgets as mw
 
         self.pacer = mw.BreathingPacer(cycles=2) if pacer is None else pacer
-        self.recorder = mw.Recorder(max_seconds=5) if recorder is None else recorder
+        self.recorder = default_recorder() if recorder is None else recorder
         self.log_takes = log_takes
         #: The last reviewed take (the learner's or a sample clip), or ``None``.
         self.timeline = None
         #: Whose the last reviewed take is: ``"camera"``, ``"file"`` or ``"sample"``.
         self.origin: str | None = None
-        self._route = TakeRoute(self.recorder)
+        self._route = TakeRoute(self.recorder, self.add_take)
         self._ticks = [widgets.Checkbox(description=f"{i + 1}. {s}", indent=False) for i, s in enumerate(STEPS)]
         for box in self._ticks:
             box.observe(lambda _: self._show_review(), "value")
         self._nudge = widgets.Text(value="Let's get curious.", description="your nudge")
-        self._review = widgets.HTML(_NO_TAKE)
-        self._card = widgets.HTML(summary_card(practice_log.entries()))
-        if hasattr(self.recorder, "on_timeline"):
-            self.recorder.on_timeline(lambda timeline, *_: self.add_take(timeline))
+        #: The review of the last take as the learner sees it.
+        self.review = widgets.HTML(_NO_TAKE)
+        #: The summary card of the learner's earlier takes.
+        self.card = widgets.HTML(summary_card(practice_log.entries()))
         if hasattr(self.pacer, "on_complete"):
             self.pacer.on_complete(lambda *_: self.tick(1))
         super().__init__(
@@ -181,8 +181,8 @@ class Checklist(widgets.VBox):
                 self._ticks[2],
                 self._nudge,
                 widgets.HTML("<b>Review of your take</b>"),
-                self._review,
-                self._card,
+                self.review,
+                self.card,
             ],
             **kwargs,
         )
@@ -212,31 +212,28 @@ class Checklist(widgets.VBox):
         self.timeline, self.origin = timeline, origin
         result = check_take(timeline)
         if self.log_takes and origin != SAMPLE and not result.problem:
-            practice_log.add_entry(
-                "06_putting_it_together",
-                "checklist take",
-                f"checklist take ({LABELS[origin]}): {describe(result)}",
-                {"origin": origin, "steps": sum(self.steps_done), **result.medians},
+            log_take(
+                "06_putting_it_together", "checklist take", "checklist take", origin, result, steps=sum(self.steps_done)
             )
-            self._card.value = summary_card(practice_log.entries())
+            self.card.value = summary_card(practice_log.entries())
         return self._show_review()
 
     def _show_review(self) -> list[str]:
         lines = self.review_lines()
         if self.timeline is None:
-            self._review.value = _NO_TAKE
+            self.review.value = _NO_TAKE
             return lines
         result = check_take(self.timeline)
         items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        self._review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result, self.origin or ""))
+        self.review.value = f"<ul>{items}</ul>" + ("" if result.problem else render_check(result, self.origin or ""))
         return lines
 
     def clear(self) -> None:
         """Forget the take and its review (used by "delete everything")."""
         self.timeline = None
         self.origin = None
-        self._review.value = _NO_TAKE
-        self._card.value = summary_card([])
+        self.review.value = _NO_TAKE
+        self.card.value = summary_card([])
 
 
 _NO_TAKE = "<p><i>No take yet: record one holding step 2, and its review appears here.</i></p>"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
+import traitlets
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,10 @@ class ImpressionLedger(widgets.VBox):
         How much each later cue counts compared with the one before (see :func:`tally`).
     """
 
+    fade = traitlets.Float(
+        DEFAULT_FADE, help="How much each later cue counts compared with the one before (the fade slider's value)."
+    )
+
     def __init__(self, cues: Sequence[Cue] | None = None, fade: float = DEFAULT_FADE, **kwargs) -> None:
         self.cues: list[Cue] = list(DEFAULT_CUES if cues is None else cues)
         self._start = (tuple(self.cues), fade)
@@ -182,7 +187,8 @@ class ImpressionLedger(widgets.VBox):
             description="Back to the default story", icon="undo", layout=widgets.Layout(width="auto")
         )
         reset.on_click(lambda _: self.reset())
-        self._table = widgets.HTML()
+        #: The ledger's arithmetic as the learner sees it.
+        self.table = widgets.HTML()
         fade_help = widgets.HTML(
             "<small>fade: how much each later cue counts compared with the one before "
             "(1.0 = order does not matter).</small>"
@@ -193,21 +199,13 @@ class ImpressionLedger(widgets.VBox):
                 widgets.HBox([self._new_label, self._new_points, add]),
                 self._fade,
                 fade_help,
-                self._table,
+                self.table,
                 widgets.HBox([reset]),  # a box of its own keeps the button its natural width
             ],
             **kwargs,
         )
+        traitlets.link((self._fade, "value"), (self, "fade"))
         self._build_rows()
-
-    @property
-    def fade(self) -> float:
-        """How much each later cue counts compared with the one before."""
-        return self._fade.value
-
-    @fade.setter
-    def fade(self, value: float) -> None:
-        self._fade.value = value
 
     def result(self) -> LedgerResult:
         """Return the arithmetic for the current cues (see :func:`tally`)."""
@@ -253,10 +251,10 @@ class ImpressionLedger(widgets.VBox):
 
     def refresh(self) -> None:
         """Redraw the table from the current cues."""
-        self._table.value = render(self.cues, self.result())
+        self.table.value = render(self.cues, self.result())
 
     def _build_rows(self) -> None:
-        rows, self._sliders = [], []
+        rows, self.sliders = [], []
         for i, cue in enumerate(self.cues):
             up = widgets.Button(icon="arrow-up", layout=widgets.Layout(width="2.5em"), tooltip="earlier")
             down = widgets.Button(icon="arrow-down", layout=widgets.Layout(width="2.5em"), tooltip="later")
@@ -276,6 +274,6 @@ class ImpressionLedger(widgets.VBox):
             weight.observe(lambda ch, i=i: self.set_cue(i, weight=ch["new"]), "value")
             label = widgets.Label(f"{i + 1}. {cue.label}", layout=widgets.Layout(width="24em"))
             rows.append(widgets.HBox([up, down, label, points, weight, drop]))
-            self._sliders.append((points, weight))
+            self.sliders.append((points, weight))
         self._rows.children = rows
         self.refresh()

@@ -1,8 +1,8 @@
 """Everything recorded in this kernel that "delete everything" must reach: widgets, timelines, clips.
 
-Lesson widgets register themselves with :func:`remember`. The library's own widgets (Recorder,
-TimelineView) and any :class:`~microexp_widgets.AUTimeline` are found through their public classes,
-and only if their modules were ever imported (if not, none can exist).
+Every object that holds a learner's data registers itself when it is made, in one registry
+(``microexp_widgets._learner_data``): the library's Recorder, TimelineView, AUFace and every AUTimeline register
+themselves, and lesson widgets register through :func:`remember`. :func:`clear_memory` clears exactly that registry.
 
 A "delete everything" in another lesson's kernel reaches this one through :class:`StoreWatch`: a kernel thread
 that looks at the store file once a second and clears this kernel when the store it knew has gone.
@@ -16,31 +16,21 @@ import os
 import sys
 import threading
 import time
-import weakref
 from dataclasses import dataclass, field
 
+from .. import _learner_data
 from . import store
 
-_live: weakref.WeakSet = weakref.WeakSet()
 #: Seconds between two looks at the store file (one ``stat`` each; the file is opened only when it changed).
 WATCH_INTERVAL_S = 1.0
 
-# (module, class) of library objects that can hold a learner's recording or timeline.
-_HOLDERS = (
-    ("microexp_widgets.widgets.recorder", "Recorder"),
-    ("microexp_widgets.widgets.timeline_view", "TimelineView"),
-    ("microexp_widgets.widgets.au_face", "AUFace"),
-    ("microexp_widgets.lessons.checklist", "Checklist"),
-)
-_TIMELINE = ("microexp_widgets.timeline", "AUTimeline")
-
 
 def remember(obj):
-    """Register an object with a ``clear()`` method to be cleared by "delete everything"; returns it.
+    """Register an object whose ``clear()`` method forgets the learner's data, for "delete everything"; returns it.
 
     In a Jupyter kernel this also starts watching the store, so a delete in another lesson clears it too.
     """
-    _live.add(obj)
+    _learner_data.register(obj, type(obj).clear)
     watch_store()
     return obj
 
@@ -54,97 +44,45 @@ class Cleared:
     names: list[str] = field(default_factory=list)
 
 
-def _class(module_name: str, class_name: str):
-    module = sys.modules.get(module_name)
-    return getattr(module, class_name, None) if module else None
-
-
-def _instances(cls) -> list:
-    # A class may keep its own registry of live instances; otherwise walk the garbage collector's objects.
-    registry = getattr(cls, "instances", None)
-    if callable(registry):
-        return list(registry())
-    found = []
-    for obj in gc.get_objects():
-        try:
-            if isinstance(obj, cls):
-                found.append(obj)
-        except Exception:  # a proxy whose __class__ raises is not one of ours
-            continue
-    return found
-
-
-def _clear(obj) -> bool:
-    for method in ("clear", "clear_timeline"):  # Recorder.clear, AUFace.clear_timeline, lesson widgets
-        clear = getattr(obj, method, None)
-        if callable(clear):
-            return clear() is not False  # False: it showed nothing of the learner's, so it is not counted
-    if hasattr(obj, "timeline"):
-        try:
-            obj.timeline = None
-            return True
-        except (AttributeError, TypeError):
-            return False
-    return False
-
-
 def clear_memory(user_ns: dict | None = None) -> Cleared:
-    """Clear every registered widget and library widget, drop every clip, remove timelines from ``user_ns``.
+    """Clear every registered widget, drop every timeline's clip, remove timelines from ``user_ns``.
 
     Parameters
     ----------
     user_ns : dict, optional
-        The notebook's variables (by default the running IPython's); names bound to an ``AUTimeline``,
+        The notebook's variables (by default the running IPython's); names bound to a timeline,
         and output-cache entries holding one, are removed.
     """
     report = Cleared()
-    seen: set[int] = set()
-    for obj in list(_live):
-        seen.add(id(obj))
-        report.widgets += _clear(obj)
-    for module_name, class_name in _HOLDERS:
-        cls = _class(module_name, class_name)
-        if cls is None:
-            continue
-        for obj in _instances(cls):
-            if id(obj) not in seen:
-                seen.add(id(obj))
-                report.widgets += _clear(obj)
-    timeline_cls = _class(*_TIMELINE)
-    if timeline_cls is not None:
-        for tl in _instances(timeline_cls):
-            forget = getattr(tl, "forget_clip", None)
-            if callable(forget):
-                forget()
-            report.timelines += 1
-        if user_ns is None:
-            user_ns = _ipython_namespace()
-        if user_ns is not None:
-            report.names = _drop_timelines(user_ns, timeline_cls)
-    gc.collect()
+    for _, said in _learner_data.forget_all("widget"):
+        report.widgets += said is not False  # False: it showed nothing of the learner's, so it is not counted
+    timelines = _learner_data.forget_all("timeline")
+    report.timelines = len(timelines)
+    if user_ns is None:
+        user_ns = _ipython_namespace()
+    if user_ns is not None and timelines:
+        report.names = _drop_timelines(user_ns, {id(timeline) for timeline, _ in timelines})
+    del timelines
+    gc.collect()  # the frames and clips just let go are freed now, not at some later collection
     return report
 
 
 def _ipython_namespace() -> dict | None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
+    shell = _ipython_shell()
     return getattr(shell, "user_ns", None)
 
 
-def _drop_timelines(user_ns: dict, timeline_cls) -> list[str]:
+def _drop_timelines(user_ns: dict, timeline_ids: set[int]) -> list[str]:
     removed = []
     for name, value in list(user_ns.items()):
-        if isinstance(value, timeline_cls) and not name.startswith("_"):
+        if id(value) in timeline_ids and not name.startswith("_"):
             del user_ns[name]
             removed.append(name)
-        elif isinstance(value, timeline_cls):
+        elif id(value) in timeline_ids:
             user_ns[name] = None  # IPython's _, __, ___ and _N output caches
     out = user_ns.get("Out")
     if isinstance(out, dict):
-        for key in [k for k, v in out.items() if isinstance(v, timeline_cls)]:
+        for key in [k for k, v in out.items() if id(v) in timeline_ids]:
             del out[key]
     return sorted(removed)
 

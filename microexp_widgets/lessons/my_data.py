@@ -42,7 +42,7 @@ def _cell(value: Any) -> str:
 
 
 def practice_csv(data: dict[str, Any] | None = None) -> str:
-    """The practice log as CSV text; a cell that a spreadsheet would run as a formula is kept as text (FAULTS L5)."""
+    """The practice log as CSV text; a cell a spreadsheet would run as a formula is kept as text (docs/faults.md L5)."""
     data = store.load() if data is None else data
     out = io.StringIO()
     writer = csv.writer(out)
@@ -173,7 +173,7 @@ class Downloads(anywidget.AnyWidget):
     the data folder, never served by Jupyter, and never kept in widget state (so not in the saved notebook).
     """
 
-    _esm = Path(__file__).parent / "download.js"
+    _esm = Path(__file__).with_name("download.js")
     choices = traitlets.List(
         [["csv", "Download my practice log (CSV)"], ["html", "Download my summary (HTML)"]],
         help="(kind, button label) pairs, in order.",

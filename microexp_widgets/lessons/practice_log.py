@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -74,14 +75,7 @@ def set_learner_zone(name: str) -> bool:
 class BrowserZone(anywidget.AnyWidget):
     """Shows nothing; tells the kernel the learner's time zone, since on a hub or Binder the kernel's clock is UTC."""
 
-    _esm = """
-    export default {
-      render({ model }) {
-        const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-        if (zone && model.get("zone") !== zone) { model.set("zone", zone); model.save_changes(); }
-      }
-    };
-    """
+    _esm = Path(__file__).with_name("zone.js")
     zone = traitlets.Unicode("", help="IANA time zone name reported by the browser ('' until shown).").tag(sync=True)
 
 
@@ -116,7 +110,7 @@ def when(stamp: str, now: datetime | None = None, zone: tzinfo | None = None) ->
 
 
 def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
-    """Render log entries as an HTML table; every learner-made string is escaped (FAULTS S1)."""
+    """Render log entries as an HTML table; every learner-made string is escaped (docs/faults.md S1)."""
     if not rows:
         return "<p><i>Nothing in your practice log yet.</i></p>"
     shown = rows[-limit:]
@@ -156,12 +150,13 @@ class PracticeLog(widgets.VBox):
 
     def __init__(self, kind: str | None = None, **kwargs) -> None:
         self.kind = kind
-        self._table = widgets.HTML()
+        #: The log as the learner sees it (an HTML table, every learner string escaped).
+        self.table = widgets.HTML()
         refresh = widgets.Button(description="Refresh", icon="refresh", layout=widgets.Layout(width="auto"))
         refresh.on_click(lambda _: self.refresh())
         self._zone = BrowserZone(layout=widgets.Layout(display="none"))
         self._zone.observe(self._on_zone, "zone")
-        super().__init__(children=[self._table, refresh, self._zone], **kwargs)
+        super().__init__(children=[self.table, refresh, self._zone], **kwargs)
         self.refresh()
         memory.remember(self)
 
@@ -172,20 +167,10 @@ class PracticeLog(widgets.VBox):
     def refresh(self) -> None:
         """Re-read the learner's file and redraw the table."""
         try:
-            self._table.value = render_notice() + render_rows(entries(self.kind))
+            self.table.value = render_notice() + render_rows(entries(self.kind))
         except store.StoreError as error:
-            self._table.value = f"<p>{html.escape(str(error))}</p>"
+            self.table.value = f"<p>{html.escape(str(error))}</p>"
 
     def clear(self) -> None:
         """Show an empty log (used by "delete everything", also when it ran in another lesson)."""
-        self._table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"
-
-    @staticmethod
-    def add(lesson: str, kind: str, summary: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Append an entry (see :func:`add_entry`)."""
-        return add_entry(lesson, kind, summary, values)
-
-    @staticmethod
-    def entries(kind: str | None = None) -> list[dict[str, Any]]:
-        """Return the entries (see :func:`entries`)."""
-        return entries(kind)
+        self.table.value = "<p><i>Your practice log was deleted; nothing is in it now.</i></p>"

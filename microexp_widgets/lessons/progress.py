@@ -20,7 +20,7 @@ class LessonInfo:
     minutes: int
 
 
-#: The lessons in order; keys are the notebook file names without ``.ipynb`` (LESSONS.md).
+#: The lessons in order; keys are the notebook file names without ``.ipynb``.
 LESSONS: tuple[LessonInfo, ...] = (
     LessonInfo("00_start_here", "Start here: your camera, your data", 8),
     LessonInfo("01_blink_and_you_miss_it", "Blink and you miss it", 10),
@@ -72,11 +72,12 @@ class LessonProgress(widgets.VBox):
 
     def __init__(self, lesson: str | None = None, **kwargs) -> None:
         self.lesson = lesson_info(lesson).key if lesson else None
-        self._overview = widgets.HTML()
+        #: The course overview as the learner sees it (lessons done, minutes each).
+        self.overview = widgets.HTML()
         self._problem = widgets.HTML()
         self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto", align_self="flex-start"))
         self._button.on_click(lambda _: self.toggle())
-        children = [self._overview] + ([self._button] if self.lesson else []) + [self._problem]
+        children = [self.overview] + ([self._button] if self.lesson else []) + [self._problem]
         super().__init__(children=children, **kwargs)
         self.refresh()
         memory.remember(self)
@@ -115,7 +116,7 @@ class LessonProgress(widgets.VBox):
                 f" <i>({lesson.minutes} min)</i>{here}</li>"
             )
         count = sum(lesson.key in done for lesson in LESSONS)
-        self._overview.value = (
+        self.overview.value = (
             f"<p><b>{count} of {len(LESSONS)} lessons done.</b> Progress is kept only in your user folder on the "
             f"computer that runs this notebook (<code>{html.escape(str(store.store_path()))}</code>).</p>"
             f"<ul style='list-style:none;padding-left:0'>{''.join(rows)}</ul>"

@@ -156,10 +156,11 @@ class Quiz(widgets.VBox):
             self._input = widgets.FloatText(value=0.0, description=unit or "answer")
         self._check = widgets.Button(description="Check", button_style="primary", icon="question")
         self._check.on_click(lambda _: self.check())
-        self._feedback = widgets.HTML()
+        #: What the learner reads after checking an answer.
+        self.feedback = widgets.HTML()
         hint = " <i>(tick all that apply)</i>" if spec.kind == "multiple" else ""
         prompt = widgets.HTML(f"<b>Check your understanding.</b> {html.escape(spec.prompt)}{hint}")
-        super().__init__(children=[prompt, self._input, self._check, self._feedback], **kwargs)
+        super().__init__(children=[prompt, self._input, self._check, self.feedback], **kwargs)
 
     @classmethod
     def single(cls, key: str, prompt: str, choices: Sequence[Choice], **kwargs) -> Quiz:
@@ -203,7 +204,7 @@ class Quiz(widgets.VBox):
         head = "Correct." if result.correct else "Not quite."
         items = "".join(f"<li>{html.escape(line)}</li>" for line in result.feedback)
         explanation = f"<p>{html.escape(self.spec.explanation)}</p>" if result.correct and self.spec.explanation else ""
-        self._feedback.value = f"<div style='color:{colour}'><b>{head}</b><ul>{items}</ul></div>{explanation}"
+        self.feedback.value = f"<div style='color:{colour}'><b>{head}</b><ul>{items}</ul></div>{explanation}"
         if self.save:
             _record(self.spec.key, result.correct)
         return result

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+import traitlets
 
 from . import memory, practice_log, store
 
 
 class Reflection(widgets.VBox):
-    """A prompt, a text box and a Save button; saved text is shown escaped, never as HTML (FAULTS S1).
+    """A prompt, a text box and a Save button; saved text is shown escaped, never as HTML (docs/faults.md S1).
 
     Parameters
     ----------
@@ -22,6 +23,8 @@ class Reflection(widgets.VBox):
         Entry kind in the practice log.
     """
 
+    text = traitlets.Unicode("", help="What is typed in the box now (the text area's value).")
+
     def __init__(self, prompt: str, *, lesson: str, kind: str = "reflection", **kwargs) -> None:
         self.prompt = prompt
         self.lesson = lesson
@@ -32,36 +35,29 @@ class Reflection(widgets.VBox):
         )
         save = widgets.Button(description="Save to my practice log", icon="save", layout=widgets.Layout(width="auto"))
         save.on_click(lambda _: self.save())
-        self._echo = widgets.HTML()
+        #: What the learner reads after saving: their text shown back, escaped.
+        self.echo = widgets.HTML()
         super().__init__(
-            children=[widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self._text, save, self._echo], **kwargs
+            children=[widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self._text, save, self.echo], **kwargs
         )
+        traitlets.link((self._text, "value"), (self, "text"))
         memory.remember(self)
-
-    @property
-    def text(self) -> str:
-        """What is typed in the box now."""
-        return self._text.value
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._text.value = value
 
     def save(self) -> dict | None:
         """Save the typed text to the practice log and show it back; empty text is not saved."""
         text = self.text.strip()
         if not text:
-            self._echo.value = "<p><i>Type something first, then save.</i></p>"
+            self.echo.value = "<p><i>Type something first, then save.</i></p>"
             return None
         try:
             entry = practice_log.add_entry(self.lesson, self.kind, text, {"prompt": self.prompt})
         except store.StoreError as error:
-            self._echo.value = f"<p>{html.escape(str(error))} Your text is still in the box.</p>"
+            self.echo.value = f"<p>{html.escape(str(error))} Your text is still in the box.</p>"
             return None
-        self._echo.value = f"<p>Saved: <q>{html.escape(text)}</q></p>"
+        self.echo.value = f"<p>Saved: <q>{html.escape(text)}</q></p>"
         return entry
 
     def clear(self) -> None:
         """Empty the box and the echo (used by "delete everything", also when it ran in another lesson)."""
         self._text.value = ""
-        self._echo.value = ""
+        self.echo.value = ""

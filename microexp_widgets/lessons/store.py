@@ -3,7 +3,7 @@
 For the other lesson modules (keep this surface small and stable):
 - ``load()`` returns ``{"format", "progress", "quiz", "practice"}`` as before; ``update(change)`` still takes a function
   that changes that dict in place, and now runs it inside one locked transaction, so kernels never lose each other's
-  writes (FAULTS L1). Extra keys in a practice entry (for example a sample-clip marker) are kept as they are.
+  writes (docs/faults.md L1). Extra keys in a practice entry (for example a sample-clip marker) are kept as they are.
 - ``append_practice(entry)`` adds one log entry without reading the rest.
 - Every write raises :class:`StoreError` (one plain sentence) when it cannot be saved; nothing is half-written.
 
@@ -30,7 +30,19 @@ from typing import Any
 import platformdirs
 
 from ._backups import BACKUP_PREFIX, move_aside, write_backup
-from ._records import StoreError, dump, empty, parse, plain, salvage_json, valid_entry, valid_progress, valid_quiz
+from ._records import StoreError, dump, empty, plain, salvage_json, valid_entry
+from ._sqlite import (
+    BUSY_TIMEOUT_S,
+    SCHEMA,
+    SCHEMA_VERSION,
+    connect,
+    identity_of,
+    probe,
+    read_identity,
+    read_rows,
+    roll_back_hot_journal,
+    salvage,
+)
 
 __all__ = [
     "STORE_NAME",
@@ -57,21 +69,6 @@ STORE_NAME = "learner.sqlite"
 LEGACY_NAME = "learner.json"
 #: SQLite's own side files next to the store (the journal exists only while a write is under way).
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
-JOURNAL_MODE = "delete"
-_SCHEMA_VERSION = 2
-_TABLES = {
-    "meta": ["key", "value"],
-    "practice": ["id", "entry"],
-    "progress": ["key", "record"],
-    "quiz": ["key", "record"],
-}
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS practice (id INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS progress (key TEXT PRIMARY KEY, record TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS quiz (key TEXT PRIMARY KEY, record TEXT NOT NULL)",
-)
-_BUSY_TIMEOUT_S = 30.0
 # Threads of one kernel (a widget callback and the store watcher) take turns; processes are kept apart by SQLite's lock.
 _thread_lock = threading.RLock()
 
@@ -98,60 +95,7 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _read_rows(db: sqlite3.Connection) -> tuple[dict[str, Any], list[int], list[tuple[str, Any, Any]]]:
-    """Return (data, practice row ids, bad rows as (table, key, raw text))."""
-    data, ids, bad = empty(), [], []
-    for rowid, text in db.execute("SELECT id, entry FROM practice ORDER BY id"):
-        entry = parse(text, valid_entry)
-        if entry is None:
-            bad.append(("practice", rowid, text))
-        else:
-            data["practice"].append(entry)
-            ids.append(rowid)
-    for table, valid in (("progress", valid_progress), ("quiz", valid_quiz)):
-        for key, text in db.execute(f"SELECT key, record FROM {table}"):  # noqa: S608 - fixed table names
-            record = parse(text, valid) if isinstance(key, str) else None
-            if record is None:
-                bad.append((table, key, text))
-            else:
-                data[table][key] = record
-    return data, ids, bad
-
-
 # Connections and transactions
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return info.st_dev, info.st_ino
-
-
-def _readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_S)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-    try:
-        db.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
-        db.execute("PRAGMA synchronous=FULL")
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    return db
-
-
-def _schema_ok(db: sqlite3.Connection) -> bool:
-    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    tables.discard("sqlite_sequence")
-    if not tables:
-        return True  # a new, empty file
-    if tables != set(_TABLES):
-        return False
-    return all([row[1] for row in db.execute(f"PRAGMA table_info({t})")] == cols for t, cols in _TABLES.items())
 
 
 def _fail(action: str, error: Exception) -> StoreError:
@@ -172,24 +116,24 @@ def _writing() -> Iterator[sqlite3.Connection]:
             raise _fail("saved", error) from error
         _recover_if_unreadable(path)
         for _attempt in range(20):
-            before = _identity(path)
+            before = identity_of(path)
             try:
-                db = _connect(path)
+                db = connect(path)
             except sqlite3.Error as error:
                 raise _fail("saved", error) from error
             try:
                 if before is None:
                     os.chmod(path, 0o600)  # created just now by connect: private before anything is written
                 db.execute("BEGIN IMMEDIATE")
-                if _identity(path) != before and before is not None:
+                if identity_of(path) != before and before is not None:
                     # "Delete everything" removed this file while we waited for the lock: start over on the new one.
                     db.execute("ROLLBACK")
                     continue
-                for statement in _SCHEMA:
+                for statement in SCHEMA:
                     db.execute(statement)
                 if db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone() is None:
                     db.execute("INSERT INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-                    db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 try:
                     yield db
                 except BaseException:
@@ -205,22 +149,8 @@ def _writing() -> Iterator[sqlite3.Connection]:
                 raise _fail("saved", error) from error
             finally:
                 db.close()
-                _roll_back_hot_journal(path)
+                roll_back_hot_journal(path)
         raise StoreError(f"Your data could not be saved in {data_dir()} because it kept changing; try again.")
-
-
-def _roll_back_hot_journal(path: Path) -> None:
-    # A write that failed half-way (disk full, a killed process) can leave SQLite's journal behind. Deleting it by
-    # hand could corrupt the store; opening the store makes SQLite roll the half-write back and remove the journal.
-    journal = path.with_name(path.name + "-journal")
-    if not journal.exists():
-        return
-    with contextlib.suppress(sqlite3.Error, OSError):
-        db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S)
-        try:
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            db.close()
 
 
 @contextlib.contextmanager
@@ -233,7 +163,7 @@ def _reading() -> Iterator[sqlite3.Connection | None]:
             yield None
             return
         try:
-            db = _connect(path)
+            db = connect(path)
         except sqlite3.Error as error:
             raise _fail("read", error) from error
         try:
@@ -255,14 +185,14 @@ def _recover_if_unreadable(path: Path) -> None:
         return
     if not path.exists():
         return
-    problem = _probe(path)
+    problem = probe(path)
     if problem is None:
         return
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         text = ""
-    salvaged, _ = salvage_json(text) if text.lstrip().startswith(("{", "[")) else (_salvage_sqlite(path), 0)
+    salvaged, _ = salvage_json(text) if text.lstrip().startswith(("{", "[")) else (salvage(path), 0)
     backup = move_aside(path, problem)
     if backup is None:
         return  # another kernel is already dealing with it
@@ -276,45 +206,6 @@ def _recover_if_unreadable(path: Path) -> None:
             f"and a fresh one was started with the {kept} item(s) that could be read."
         ),
     )
-
-
-def _probe(path: Path) -> str | None:
-    """``None`` if the store is a readable file of the right shape, else a one-word reason."""
-    try:
-        db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S)
-    except sqlite3.Error:
-        return "unreadable"
-    try:
-        return None if _schema_ok(db) else "wrong-shape"
-    except sqlite3.DatabaseError:
-        return "unreadable"
-    finally:
-        db.close()
-
-
-def _salvage_sqlite(path: Path) -> dict[str, Any]:
-    """Whatever rows a damaged or foreign SQLite file still gives up under our table names."""
-    data = empty()
-    with contextlib.suppress(sqlite3.Error):
-        db = _readonly(path)
-        try:
-            for table in ("practice", "progress", "quiz"):
-                with contextlib.suppress(sqlite3.Error):
-                    column = "entry" if table == "practice" else "record"
-                    keyed = table != "practice"
-                    query = f"SELECT {'key, ' if keyed else ''}{column} FROM {table}"  # noqa: S608 - fixed names
-                    for row in db.execute(query):
-                        valid = {"practice": valid_entry, "progress": valid_progress, "quiz": valid_quiz}[table]
-                        value = parse(row[-1], valid)
-                        if value is None:
-                            continue
-                        if keyed:
-                            data[table][str(row[0])] = value
-                        else:
-                            data[table].append(value)
-        finally:
-            db.close()
-    return data
 
 
 def _import_legacy(path: Path, legacy: Path) -> None:
@@ -381,21 +272,21 @@ def load() -> dict[str, Any]:
     with _reading() as db:
         if db is None:
             return empty()
-        data, _, bad = _read_rows(db)
+        data, _, bad = read_rows(db)
     if not bad:
         return data
     with _writing() as db:
-        _, _, bad = _read_rows(db)
+        _, _, bad = read_rows(db)
         if bad:
             _set_aside(db, bad)
-        data, _, _ = _read_rows(db)
+        data, _, _ = read_rows(db)
     return data
 
 
 def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     """Apply ``change(data)`` to the learner's data in place, inside one locked transaction; return the new data.
 
-    Other kernels wait while this runs, so nothing they write is lost (FAULTS L1).
+    Other kernels wait while this runs, so nothing they write is lost (docs/faults.md L1).
 
     Raises
     ------
@@ -403,7 +294,7 @@ def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
         When it cannot be saved (nothing is changed then).
     """
     with _writing() as db:
-        data, ids, bad = _read_rows(db)
+        data, ids, bad = read_rows(db)
         if bad:
             _set_aside(db, bad)
         before = copy.deepcopy(data)
@@ -456,23 +347,8 @@ def notice() -> str | None:
 
 def identity() -> tuple[str, str] | None:
     """``(store id, origin)`` of the store on disk, or ``None`` when there is none: a new id means a new store."""
-    path = store_path()
     with _thread_lock:
-        if not path.exists():
-            return None
-        try:
-            db = _readonly(path)
-        except sqlite3.Error:
-            return None
-        try:
-            rows = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'origin')").fetchall())
-        except sqlite3.Error:
-            return None
-        finally:
-            db.close()
-    if "store_id" not in rows:
-        return None
-    return rows["store_id"], rows.get("origin", "new")
+        return read_identity(store_path())
 
 
 def store_files(folder: Path | None = None) -> list[Path]:
@@ -501,7 +377,7 @@ def delete_everything(extra_names: tuple[str, ...] = ()) -> list[Path]:
     with _thread_lock:
         if path.exists():
             with contextlib.suppress(sqlite3.Error):
-                db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+                db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
                 try:
                     db.execute("BEGIN EXCLUSIVE")
                     path.unlink()

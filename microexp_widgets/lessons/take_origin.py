@@ -25,19 +25,30 @@ def is_sample(timeline) -> bool:
     return isinstance(getattr(timeline, "sample", None), str)
 
 
+def default_recorder(**kwargs):
+    """The recorder a lesson widget shows when it is given none: takes of at most five seconds."""
+    import microexp_widgets as mw
+
+    return mw.Recorder(max_seconds=5, **kwargs)
+
+
 class TakeRoute:
-    """Follows a recorder's state to tell a camera take from an uploaded file or a sample clip.
+    """Hands each take a recorder delivers to a lesson widget, and tells a camera take from a file or a sample clip.
 
     Parameters
     ----------
     recorder : microexp_widgets.Recorder or any widget
         Watched through its ``state`` trait when it has one; without it every take counts as a camera take.
+    on_take : callable, optional
+        Called with each timeline the recorder delivers (through its ``on_timeline``, when it has one).
     """
 
-    def __init__(self, recorder) -> None:
+    def __init__(self, recorder, on_take=None) -> None:
         self._route = CAMERA
         if hasattr(recorder, "has_trait") and recorder.has_trait("state"):
             recorder.observe(self._on_state, "state")
+        if on_take is not None and hasattr(recorder, "on_timeline"):
+            recorder.on_timeline(lambda timeline, *_: on_take(timeline))
 
     def _on_state(self, change) -> None:
         if change["new"] in _CAMERA_STATES:

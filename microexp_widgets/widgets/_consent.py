@@ -1,4 +1,4 @@
-"""The consent note shown before the first camera start (FAULTS.md P1), true to where the video goes (P5, P6).
+"""The consent note shown before the first camera start (docs/faults.md P1), true to where the video goes (P5, P6).
 
 On the browser route the face is analysed in the page and only numbers reach the kernel; where the page cannot run the
 face model, the kernel route sends the take's video to the machine that runs the kernel, and the note says so before

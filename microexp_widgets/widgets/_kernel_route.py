@@ -1,4 +1,4 @@
-"""The kernel route of a take, where the page cannot run the face model (FAULTS.md P6), and analysis of files.
+"""The kernel route of a take, where the page cannot run the face model (docs/faults.md P6), and analysis of files.
 
 ipywebrtc's ``VideoRecorder`` records the take; its bytes are copied into this kernel's memory and dropped from the
 synced widget state (B8), and the analysis runs in a worker thread whose result is handed to the learner's callbacks
@@ -18,8 +18,8 @@ from ._kernel import call_soon_in_kernel
 from ._layout import set_hidden
 from ._live_take import MIN_TAKE_S
 
-# ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default server refuses messages
-# over about 10 MiB (FACTS.md), i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (FAULTS.md D8).
+# ipywebrtc records at a fixed 2.5 Mbit/s and sends the whole take in one message; a default Jupyter Server refuses
+# websocket messages over about 10 MiB, i.e. ~33 s. 20 s (~6 MB) leaves a wide margin (docs/faults.md D8).
 MAX_SECONDS_CAP = 20.0
 RECEIVE_TIMEOUT_S = 30.0
 TICK_S = 0.2
@@ -44,7 +44,9 @@ def _warm_up_analysis() -> None:
 
             with FaceTracker(max_faces=1):
                 pass
-        except Exception:  # a missing model is reported by the analysis itself, in words
+        except Exception:
+            # Safe to drop: the warm-up only loads early what the analysis loads anyway. Whatever failed here (a
+            # missing model, a broken install) fails again in the analysis, which tells the learner in words.
             pass
         finally:
             _warm.set()
@@ -136,7 +138,7 @@ class KernelRoute:
         if recorder is not None:
             recorder.recording = False  # the browser finishes the file, then sends it
         # The recorder stopped first (messages keep their order), so closing the camera now ends every track at
-        # once without losing the end of the take (FAULTS.md P2).
+        # once without losing the end of the take (docs/faults.md P2).
         self._close_camera()
         limit = f" at the {self._kernel_limit():g} s limit" if auto else ""
         self._set_status("receiving", f"Stopped{limit}; the camera is off. Receiving the take…")
@@ -178,7 +180,7 @@ class KernelRoute:
             self._analyse(data, label=label, wait=False, expected=expected)
 
     def _drop_synced_bytes(self) -> None:
-        """Empty the Video widget's value so the take's bytes leave the synced state (FAULTS.md B8)."""
+        """Empty the Video widget's value so the take's bytes leave the synced state (docs/faults.md B8)."""
         if self._video_recorder is not None:
             self._video_recorder.video.value = b""
 
@@ -199,7 +201,7 @@ class KernelRoute:
         item = change.new[0]
         data = bytes(item["content"])
         name = str(item.get("name") or "your file")
-        self._upload.value = ()  # the file's bytes leave the synced state too
+        self.upload.value = ()  # the file's bytes leave the synced state too
         self.analyse_file(data, name=name, wait=False)
 
     # ---------------------------------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ class KernelRoute:
         with self._lock:
             self._analysis_id += 1
             analysis_id = self._analysis_id
-            set_hidden(self._problem_box, True)
+            set_hidden(self.problem_box, True)
             set_hidden(self._progress_box, False)
             self._progress.max = max(1, expected or 100)
             self._progress.value = 0

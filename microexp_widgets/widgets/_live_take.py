@@ -14,8 +14,8 @@ from ..face import BLENDSHAPES
 from ..spotting import DEFAULT_SETTINGS, SpottingSettings
 from ..timeline import AUTimeline
 
-MIN_TAKE_S = 0.5  # a take shorter than this is refused, on either route (FAULTS.md B5)
-# Below this many analysed frames per second a movement of 500 ms spans too few frames to be timed (FAULTS P7).
+MIN_TAKE_S = 0.5  # a take shorter than this is refused, on either route (docs/faults.md B5)
+# Below this many analysed frames per second a movement of 500 ms spans too few frames to be timed (docs/faults.md P7).
 MIN_FPS_FOR_MICRO = 20.0
 
 

@@ -1,4 +1,4 @@
-"""Plain messages for what can go wrong with the camera (FAULTS.md B1-B5), each with what to do next."""
+"""Plain messages for what can go wrong with the camera (docs/faults.md B1-B5), each with what to do next."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class CameraProblem:
     """What happened, in one sentence, and what the learner can do about it."""
 
-    fault: str  # the FAULTS.md row, e.g. "B2"
+    fault: str  # the docs/faults.md row, e.g. "B2"
     text: str
     retry: bool  # whether a "try again" button makes sense
 

@@ -17,6 +17,9 @@ class PlotClicks(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("_plot_clicks.js")
+    # The TimelineView, the one view that holds a PlotClicks, is built of ipywidgets, which have no stylesheet of
+    # their own: its CSS rides here, loaded once per page when this widget's model arrives (not on every render).
+    _css = Path(__file__).with_name("timeline_view.css")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("layout", widgets.Layout(width="100%", height="0px"))

@@ -45,17 +45,11 @@ class StillView(anywidget.AnyWidget):
         self._lock = threading.Lock()
         self.on_msg(self._on_page_message)
 
-    @property
-    def has_picture(self) -> bool:
-        """True once a picture has been sent to the page (and until it is replaced by none)."""
-        return self._jpeg is not None or self._page_still is not None
-
     def show(self, rgb: np.ndarray | None, caption: str, *, own: bool = True) -> None:
         """Show ``rgb`` (or no picture when None) with a plain-text caption; ``own`` is False for a stranger's clip."""
         jpeg = encode_jpeg(rgb) if rgb is not None else None
         alt = _OWN_ALT if own else _SAMPLE_ALT
         with self._lock:
-            # Sent before it is recorded, so whoever sees has_picture become True also finds the message sent.
             self._send_picture(jpeg, caption, alt)
             self._jpeg, self.caption, self._alt, self._page_still = jpeg, caption, alt, None
 

@@ -10,8 +10,10 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
-from ..face_drawing import face_svg, normalize_code
-from ..prototypes import PROTOTYPES
+from .. import _learner_data
+from ._base import refuse_unknown_keywords
+from .face_drawing import face_svg, normalize_code
+from .prototypes import PROTOTYPES
 
 __all__ = ["AUFace"]
 
@@ -105,40 +107,45 @@ class AUFace(widgets.VBox):
     """Type: float. Default: 0.0. Link it to a TimelineView's cursor with :meth:`link`."""
 
     def __init__(self, intensities: Mapping[str, float] | None = None, *, size: int = 240, **kwargs: Any) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         face_svg({}, size=size)  # validates size with the drawing's own plain message
         self._size = size
         self._replay: _Replay | None = None
         self._updating = False  # True while this class moves its own controls, so their observers stay quiet
         self._picture = widgets.HTML(layout=widgets.Layout(width=f"{size + 8}px", min_width=f"{size + 8}px"))
-        self._caption = widgets.HTML("<small>A drawn face: no photo, no camera.</small>")
-        self._sliders = self._make_sliders()
-        self._preset_buttons = self._make_presets()
-        self._play = widgets.Play(min=0, max=1000, step=40, interval=40, description="Replay", show_repeat=False)
-        self._cursor = widgets.IntSlider(
+        #: The words under the drawn face.
+        self.caption = widgets.HTML("<small>A drawn face: no photo, no camera.</small>")
+        #: One slider per drawn AU, by code: moving one changes :attr:`intensities`, as the learner's hand does.
+        self.sliders = self._make_sliders()
+        #: The prototype buttons, in the order shown; clicking one sets the sliders.
+        self.preset_buttons = self._make_presets()
+        #: The replay's Play button (the browser advances :attr:`cursor` by itself).
+        self.play = widgets.Play(min=0, max=1000, step=40, interval=40, description="Replay", show_repeat=False)
+        #: The replay's time slider, in ms from the take's start; shown only while a take is replayed.
+        self.cursor = widgets.IntSlider(
             min=0, max=1000, step=40, description="time (ms)", continuous_update=True,
             style={"description_width": "70px"}, layout=widgets.Layout(width="420px"),
         )  # fmt: skip
         # The browser advances the slider by itself (jslink), so replay never blocks the kernel.
-        self._play_link = widgets.jslink((self._play, "value"), (self._cursor, "value"))
-        self._cursor.observe(self._on_cursor, names="value")
-        self._replay_row = widgets.HBox([self._play, self._cursor], layout=widgets.Layout(display="none"))
+        self._play_link = widgets.jslink((self.play, "value"), (self.cursor, "value"))
+        self.cursor.observe(self._on_cursor, names="value")
+        #: The row holding :attr:`play` and :attr:`cursor`, hidden when no take is shown.
+        self.replay_row = widgets.HBox([self.play, self.cursor], layout=widgets.Layout(display="none"))
         controls = widgets.VBox(
-            [widgets.HBox(self._preset_buttons, layout=widgets.Layout(flex_flow="row wrap")),
-             widgets.GridBox(list(self._sliders.values()),
+            [widgets.HBox(self.preset_buttons, layout=widgets.Layout(flex_flow="row wrap")),
+             widgets.GridBox(list(self.sliders.values()),
                              layout=widgets.Layout(grid_template_columns=f"repeat(auto-fill, {_SLIDER_PX}px)"))],
             layout=widgets.Layout(flex="1 1 auto"),
         )  # fmt: skip
         picture = widgets.VBox(
-            [self._picture, self._caption], layout=widgets.Layout(flex="0 0 auto", width=f"{size + 16}px")
+            [self._picture, self.caption], layout=widgets.Layout(flex="0 0 auto", width=f"{size + 16}px")
         )
-        super().__init__([widgets.HBox([picture, controls]), self._replay_row], **kwargs)
+        super().__init__([widgets.HBox([picture, controls]), self.replay_row], **kwargs)
         self.observe(self._on_intensities, names="intensities")
         self.observe(self._on_time, names="time_s")
         self.intensities = dict(intensities or {})
         self._draw()
+        _learner_data.register(self, AUFace.clear_timeline)
 
     # -- building ------------------------------------------------------------------------------------
 
@@ -198,23 +205,28 @@ class AUFace(widgets.VBox):
         start_ms, end_ms = round(1000 * self._replay.start_s), round(1000 * self._replay.end_s)
         self._updating = True
         try:
-            for control in (self._play, self._cursor):
+            for control in (self.play, self.cursor):
                 control.min = 0  # widen first so the new range never fails min <= max on the way
                 control.max = max(end_ms, start_ms + 1)
                 control.min, control.step, control.value = start_ms, self._replay.step_ms, start_ms
-            self._play.interval = self._replay.step_ms  # one frame per tick: replay runs at the take's own pace
+            self.play.interval = self._replay.step_ms  # one frame per tick: replay runs at the take's own pace
         finally:
             self._updating = False
-        self._replay_row.layout.display = "flex"
+        self.replay_row.layout.display = "flex"
         self.time_s = self._replay.start_s
         self._show_time(self._replay.start_s)
+
+    @property
+    def replaying(self) -> bool:
+        """True while a take is shown (the face follows its frames, not the sliders)."""
+        return self._replay is not None
 
     def clear_timeline(self) -> None:
         """Stop replaying and forget the take; the sliders drive the face again."""
         self._replay = None
-        self._play.playing = False
-        self._replay_row.layout.display = "none"
-        self._caption.value = "<small>A drawn face: no photo, no camera.</small>"
+        self.play.playing = False
+        self.replay_row.layout.display = "none"
+        self.caption.value = "<small>A drawn face: no photo, no camera.</small>"
         self.reset()
 
     def link(self, other: widgets.Widget) -> traitlets.link:
@@ -245,7 +257,7 @@ class AUFace(widgets.VBox):
         levels = change["new"]
         self._updating = True
         try:
-            for code, slider in self._sliders.items():
+            for code, slider in self.sliders.items():
                 value = levels.get(code)
                 if value is None:  # one-sided only: show the stronger side on the bilateral slider
                     value = max(levels.get(f"{code}_L", 0.0), levels.get(f"{code}_R", 0.0))
@@ -275,7 +287,7 @@ class AUFace(widgets.VBox):
         time_s = float(change["new"])
         self._updating = True
         try:
-            self._cursor.value = min(self._cursor.max, max(self._cursor.min, round(1000 * time_s)))
+            self.cursor.value = min(self.cursor.max, max(self.cursor.min, round(1000 * time_s)))
         finally:
             self._updating = False
         self._show_time(time_s)
@@ -285,10 +297,10 @@ class AUFace(widgets.VBox):
         row, frame_time = self._replay.at(time_s)
         where = f"{frame_time:.2f} s of {self._replay.end_s:.2f} s"
         if row is None:
-            self._caption.value = (
+            self.caption.value = (
                 f"<small>Replay of {self._replay.whose} as a drawn face, {where}: no face in this frame.</small>"
             )
             self.intensities = {}
         else:
-            self._caption.value = f"<small>Replay of {self._replay.whose} as a drawn face, {where}.</small>"
+            self.caption.value = f"<small>Replay of {self._replay.whose} as a drawn face, {where}.</small>"
             self.intensities = row

@@ -1,6 +1,6 @@
 // Asks the browser for the camera once, reports "ok" or the error name to Python, and lets go of the camera at once.
 // ipywebrtc does not tell Python why getUserMedia failed; this probe does, so the learner gets a plain message.
-// It also guards the recorder's camera from the page side (FAULTS.md B7): when the kernel restarts or dies, or
+// It also guards the recorder's camera from the page side (docs/faults.md B7): when the kernel restarts or dies, or
 // when the recorder's output disappears (cell re-run, notebook closed), the camera's tracks are stopped here,
 // because no Python code is left to do it.
 

@@ -1,4 +1,4 @@
-"""A tiny companion widget that asks the browser for the camera and reports how that went (FAULTS.md B1-B4)."""
+"""A tiny companion widget that asks the browser for the camera and reports how that went (docs/faults.md B1-B4)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ class CameraAccess(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("camera_access.js")
+    # The Recorder, which makes one CameraAccess each, is built of ipywidgets, which have no stylesheet of their own:
+    # its CSS rides here, loaded once per page when this widget's model arrives (not on every render).
+    _css = Path(__file__).with_name("recorder.css")
 
     request_id = traitlets.Int(0, help="Raised by Python to ask for a probe.").tag(sync=True)
     """Type: int. Default: 0. Each increase asks the browser for one probe."""
@@ -46,11 +49,6 @@ class CameraAccess(anywidget.AnyWidget):
     def probe(self) -> None:
         """Ask the browser to try the camera; the answer arrives through :meth:`on_result`."""
         self.request_id += 1
-
-    @property
-    def pending(self) -> bool:
-        """True while a probe has been asked for and not yet answered."""
-        return self.answered_id < self.request_id
 
     def on_result(self, callback: Callable[[str, str], object], remove: bool = False) -> None:
         """Register ``callback(result, detail)`` for every answered probe (``remove=True`` unregisters it)."""

@@ -6,19 +6,6 @@
 // the target was actually on screen, and it lands within half a frame of the request unless the browser
 // drops frames (which the report then shows). The frame period is measured during the neutral hold.
 
-const STYLE = `
-.microexp-flash { font-family: var(--jp-ui-font-family, sans-serif); max-width: 560px; }
-.microexp-flash .mx-head { font-size: 0.9em; color: var(--jp-ui-font-color2, #555); margin-bottom: 4px; }
-.microexp-flash .mx-stage { position: relative; }
-.microexp-flash .mx-layer { position: absolute; left: 0; top: 0; }
-.microexp-flash .mx-controls { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; min-height: 32px; }
-.microexp-flash button { padding: 4px 10px; cursor: pointer; }
-.microexp-flash .mx-feedback { display: flex; gap: 12px; align-items: center; min-height: 1.5em; }
-.microexp-flash .mx-note { border-left: 4px solid #b35806; padding: 6px 10px; margin: 6px 0; background: #fff7ec; color: #222; }
-.microexp-flash .mx-question { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; width: 100%; }
-.microexp-flash button[aria-pressed="true"] { outline: 3px solid #2166ac; font-weight: bold; }
-`;
-
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -33,8 +20,6 @@ function element(tag, className, text) {
 
 function render({ model, el }) {
   const root = element("div", "microexp-flash");
-  const style = element("style");
-  style.textContent = STYLE;
   const head = element("div", "mx-head");
   const stage = element("div", "mx-stage");
   const neutral = element("div", "mx-layer mx-neutral");
@@ -46,7 +31,7 @@ function render({ model, el }) {
   const reveal = element("div", "mx-reveal");
   stage.append(neutral, target);
   feedback.append(feedbackText, reveal);
-  root.append(style, head, stage, controls, feedback);
+  root.append(head, stage, controls, feedback);
   el.append(root);
 
   let frameRequest = 0;

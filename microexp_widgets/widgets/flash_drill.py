@@ -2,18 +2,16 @@
 
 Ekman's Micro Expression Training Tool flashes an expression between neutral frames and has learning, practice
 and test sections. Shen et al. (2012) varied exposure from 20 to 300 ms and found recognition rising up to about
-200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). See
-FACTS.md, "Training evidence". Each trial asks two questions, "did anything move?" and "which movement?", so a
-learner can see that noticing comes before naming. The stimuli are drawn faces: an emotion word may label a
+200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). Each trial
+asks two questions, "did anything move?" and "which movement?", so a learner can see that noticing comes before
+naming. The stimuli are drawn faces: an emotion word may label a
 stimulus, never a learner.
 """
 
 from __future__ import annotations
 
 import html
-import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +20,10 @@ import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
-from ..face_drawing import face_svg, normalize_code
-from ..prototypes import PROTOTYPES
 from . import drill_results
+from ._base import refuse_unknown_keywords
+from .drill_trials import Trial, per_mode, plan_trials, resolve_targets
+from .face_drawing import face_svg
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,12 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["FlashDrill", "Trial", "MODES", "MIN_EXPOSURE_MS", "MAX_EXPOSURE_MS", "plan_trials"]
 
 MODES = ("pre-test", "practice", "post-test")
-MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500  # the micro-expression range the drill teaches (FACTS.md)
+# The micro-expression range the drill teaches: 500 ms is the usual micro cut-off; Shen et al. (2012) went to 20 ms.
+MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500
 NOTHING = "nothing / not sure"
-BLANK = ""  # the target of a blank trial: the neutral face is "flashed", so nothing moves
 CALM_HOLD_MS = 2500
 ROOM_FOLDER = "room-drill"  # where a learner's optional anonymous export goes, next to the notebook
-_AU_LEVEL = 0.9  # a single-AU target is drawn strong: the drill tests seeing, not telling faint from absent
 _RESULT_COLUMNS = ["trial", "mode", "target", "moved", "exposure_ms", "measured_ms", "frame_ms", "on_time",
                    "noticed", "answer", "named"]  # fmt: skip
 _MODE_INTROS = {
@@ -51,102 +49,6 @@ PHOTOSENSITIVITY_NOTE = (
     "Show the face. It never flickers on its own. If flashing images affect you, choose the calm pace "
     "(a longer pause before each change) or skip the drill: nothing in the lessons depends on it."
 )
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One planned flash: which target (``BLANK`` for none), for how long, in which part of the drill."""
-
-    index: int
-    mode: str
-    target: str
-    exposure_ms: int
-
-    @property
-    def moved(self) -> bool:
-        """True when something was flashed, False for a blank trial."""
-        return self.target != BLANK
-
-
-def _au_name(code: str) -> str:
-    try:
-        from ..aus import au_info
-
-        return au_info(code).name
-    except (ImportError, KeyError):
-        return ""
-
-
-def _resolve_targets(targets: Sequence[str] | Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
-    """Target label -> drawing intensities. Strings are AU codes (``"AU04"``, ``"AU01+AU02"``) or prototype names."""
-    if isinstance(targets, Mapping):
-        resolved = {str(label): dict(levels) for label, levels in targets.items()}
-    else:
-        resolved = {}
-        for spec in targets:
-            if spec in PROTOTYPES:
-                resolved[PROTOTYPES[spec].name] = dict(PROTOTYPES[spec].intensities)
-                continue
-            codes = [normalize_code(part) for part in str(spec).split("+")]
-            if not codes or any(code is None for code in codes):
-                raise ValueError(
-                    f"Target {spec!r} is neither an AU code (like 'AU04' or 'AU01+AU02') nor one of the "
-                    f"prototypes ({', '.join(PROTOTYPES)})."
-                )
-            names = " + ".join(filter(None, (_au_name(code) for code in codes)))
-            resolved[f"{'+'.join(codes)} {names}".strip()] = {code: _AU_LEVEL for code in codes}
-    if not resolved:
-        raise ValueError("Give the drill at least one target to flash.")
-    for label, levels in resolved.items():
-        if face_svg(levels) == face_svg({}):
-            raise ValueError(f"Target {label!r} draws the neutral face, so there would be nothing to see.")
-    return resolved
-
-
-def plan_trials(
-    targets: Sequence[str],
-    exposures_ms: Sequence[int],
-    per_exposure: Mapping[str, int],
-    blanks: Mapping[str, int],
-    seed: int | None,
-) -> list[Trial]:
-    """Plan the drill in a balanced random order, part by part.
-
-    In each part (``per_exposure``'s keys, in order) every exposure comes up ``per_exposure[mode]`` times.
-    The order is built from rounds that hold each exposure once, shuffled within the round, so an exposure
-    never bunches at the start or end of a part (where a learner is fresh or tired). Within an exposure the
-    targets are dealt as evenly as the count allows. ``blanks[mode]`` blank trials (nothing moves) are
-    spread over the part, never first, so that "did anything move?" has a true "no".
-    """
-    rng = random.Random(seed)
-    trials: list[Trial] = []
-    for mode, rounds in per_exposure.items():
-        dealt = {}
-        for exposure in exposures_ms:
-            pool: list[str] = []
-            while len(pool) < rounds:
-                shuffled = list(targets)
-                rng.shuffle(shuffled)
-                pool.extend(shuffled)
-            dealt[exposure] = pool[:rounds]
-            rng.shuffle(dealt[exposure])
-        order: list[tuple[str, int]] = []
-        for k in range(rounds):
-            round_ = list(exposures_ms)
-            rng.shuffle(round_)
-            order.extend((dealt[exposure][k], exposure) for exposure in round_)
-        for _ in range(blanks.get(mode, 0)):
-            order.insert(rng.randint(1, len(order)), (BLANK, rng.choice(list(exposures_ms))))
-        first = len(trials)
-        trials.extend(Trial(first + k, mode, target, exposure) for k, (target, exposure) in enumerate(order))
-    return trials
-
-
-def _per_mode(value: int | Mapping[str, int], modes: Sequence[str], name: str, minimum: int) -> dict[str, int]:
-    counts = dict(value) if isinstance(value, Mapping) else {mode: int(value) for mode in modes}
-    if set(counts) != set(modes) or any(int(n) < minimum for n in counts.values()):
-        raise ValueError(f"{name} must be a whole number of at least {minimum}, or one for each of {', '.join(modes)}.")
-    return {mode: int(counts[mode]) for mode in modes}
 
 
 class FlashDrill(anywidget.AnyWidget):
@@ -188,7 +90,8 @@ class FlashDrill(anywidget.AnyWidget):
     >>> drill.plot()  # doctest: +SKIP
     """
 
-    _esm = Path(__file__).parent / "flash.js"
+    _esm = Path(__file__).with_name("flash.js")
+    _css = Path(__file__).with_name("flash.css")
 
     neutral_svg = traitlets.Unicode(help="The neutral drawn face shown before and after each flash.").tag(sync=True)
     target_svg = traitlets.Unicode(help="The current trial's target face, pre-rendered for the flash.").tag(sync=True)
@@ -240,9 +143,7 @@ class FlashDrill(anywidget.AnyWidget):
         size: int = 220,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         exposures = [int(e) for e in exposures_ms]
         if not exposures or any(not MIN_EXPOSURE_MS <= e <= MAX_EXPOSURE_MS for e in exposures):
             raise ValueError(
@@ -251,9 +152,9 @@ class FlashDrill(anywidget.AnyWidget):
         unknown = [m for m in modes if m not in MODES]
         if not modes or unknown:
             raise ValueError(f"Modes must be some of {', '.join(MODES)}; got {list(modes)}.")
-        per_exposure = _per_mode(trials_per_exposure, modes, "trials_per_exposure", 1)
-        blanks = _per_mode(blank_trials, modes, "blank_trials", 0)
-        self._targets = _resolve_targets(targets)
+        per_exposure = per_mode(trials_per_exposure, modes, "trials_per_exposure", 1)
+        blanks = per_mode(blank_trials, modes, "blank_trials", 0)
+        self._targets = resolve_targets(targets)
         self._size = size
         self._standard_hold_ms = hold_ms
         self.trials = plan_trials(list(self._targets), exposures, per_exposure, blanks, seed)

@@ -2,19 +2,6 @@
 // The clock is performance.now() read in requestAnimationFrame, so a slow kernel never slows the breath,
 // and a hidden tab catches up when it is shown again. Each finished cycle is reported to Python once.
 
-const STYLE = `
-.microexp-pacer { font-family: var(--jp-ui-font-family, sans-serif); width: 260px; text-align: center; }
-.microexp-pacer .mx-ring { width: 200px; height: 200px; margin: 8px auto; display: flex;
-  align-items: center; justify-content: center; }
-.microexp-pacer .mx-ball { width: 180px; height: 180px; border-radius: 50%; background: #8fb8de;
-  transform: scale(0.45); }
-.microexp-pacer .mx-ball.mx-out { background: #5b8fc4; }
-.microexp-pacer .mx-phase { font-size: 1.1em; min-height: 1.4em; }
-.microexp-pacer .mx-phase.mx-out { font-size: 1.35em; font-weight: bold; }
-.microexp-pacer .mx-cycles { color: var(--jp-ui-font-color2, #555); font-size: 0.9em; }
-.microexp-pacer button { margin: 4px; padding: 4px 14px; cursor: pointer; }
-`;
-
 const SMALL = 0.45; // circle scale at empty lungs
 const LARGE = 1.0; // circle scale at full lungs
 
@@ -48,8 +35,6 @@ function position(elapsed, model) {
 
 function render({ model, el }) {
   const root = element("div", "microexp-pacer");
-  const style = element("style");
-  style.textContent = STYLE;
   const ring = element("div", "mx-ring");
   const ball = element("div", "mx-ball");
   ring.append(ball);
@@ -57,7 +42,7 @@ function render({ model, el }) {
   const cycles = element("div", "mx-cycles");
   const start = element("button", "mx-start", "Start");
   const stop = element("button", "mx-stop", "Stop");
-  root.append(style, ring, phase, cycles, start, stop);
+  root.append(ring, phase, cycles, start, stop);
   el.append(root);
 
   let frameRequest = 0;

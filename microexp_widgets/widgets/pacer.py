@@ -14,6 +14,8 @@ import anywidget
 import traitlets
 from ipywidgets import CallbackDispatcher
 
+from ._base import refuse_unknown_keywords
+
 __all__ = ["BreathingPacer"]
 
 
@@ -42,7 +44,8 @@ class BreathingPacer(anywidget.AnyWidget):
     >>> pacer  # doctest: +SKIP
     """
 
-    _esm = Path(__file__).parent / "pacer.js"
+    _esm = Path(__file__).with_name("pacer.js")
+    _css = Path(__file__).with_name("pacer.css")
 
     inhale_counts = traitlets.Int(4, help="Beats of breathing in.").tag(sync=True)
     hold_counts = traitlets.Int(0, help="Beats of holding after the inhale (0 skips the hold).").tag(sync=True)
@@ -66,9 +69,7 @@ class BreathingPacer(anywidget.AnyWidget):
         cycles: int = 4,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - set(self.class_trait_names()))
-        if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}.")
+        refuse_unknown_keywords(self, kwargs)
         for name, value, least in (
             ("inhale_counts", inhale_counts, 1),
             ("hold_counts", hold_counts, 0),

@@ -5,9 +5,9 @@ the camera first so that failures get a plain message. Two routes make a take:
 
 - the browser route (:mod:`..browser.live`): the face model runs in the page on the camera stream and only per-frame
   numbers reach the kernel, which joins them into a timeline at Stop;
-- the kernel route, where the page cannot run the model (FAULTS.md P6): ipywebrtc's ``VideoRecorder`` records the take,
-  its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the analysis runs
-  in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
+- the kernel route, where the page cannot run the model (docs/faults.md P6): ipywebrtc's ``VideoRecorder`` records
+  the take, its bytes are copied into this kernel's memory and dropped from the synced widget state (B8), and the
+  analysis runs in a worker thread whose result is handed to the learner's callbacks on the kernel's main loop.
 """
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ from __future__ import annotations
 import html
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 import traitlets
 
+from .. import _learner_data
 from ..browser.live import METER_AUS, LiveFaceModel, meter_specs
 from . import _consent, _messages
-from ._kernel_route import MAX_SECONDS_CAP, KernelRoute, _warm_up_analysis
+from ._camera import CameraControl
+from ._kernel_route import MAX_SECONDS_CAP, KernelRoute
 from ._layout import set_hidden
 from ._live_route import LiveRoute
 from ._live_take import MIN_TAKE_S, LiveTake
@@ -36,24 +37,15 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_LIVE_SECONDS", "MAX_SECONDS_CAP", "MIN_TAKE_S", "Recorder"]
 
-# Browser route: a take is numbers only (about 0.4 MB a minute, FAULTS.md B9).
+# Browser route: a take is numbers only (about 0.4 MB a minute, docs/faults.md B9).
 MAX_LIVE_SECONDS = 600.0
 STATES = ("idle", "consent", "probing", "ready", "countdown", "recording", "receiving", "analysing")
-CAMERA_CONSTRAINTS = {
-    "audio": False,  # ipywebrtc's default asks for the microphone too; we never do.
-    "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "facingMode": "user"},
-}
-# ipywebrtc's view puts a <video> at the camera's own size inside its box: scale it to the preview's width.
-_PREVIEW_STYLE = "<style>.microexp-preview video {width: 320px; height: auto; object-fit: contain;}</style>"
 UPLOAD_ACCEPT = "video/*,.webm,.mp4,.mov,.mkv,.avi,.m4v"
-
-# Every Recorder alive in this kernel: a new one (a re-run cell) releases the cameras of the others (FAULTS.md B7).
-_live: weakref.WeakSet[Recorder] = weakref.WeakSet()
 
 
 def release_all_cameras(except_for: Recorder | None = None) -> None:
     """Turn off the camera of every recorder in this kernel (but ``except_for``)."""
-    for recorder in list(_live):
+    for recorder in Recorder.instances():
         if recorder is not except_for:
             recorder._release_camera("Another recorder took over the camera.")
 
@@ -62,7 +54,7 @@ def release_all_cameras(except_for: Recorder | None = None) -> None:
 _FIT = {"width": "auto"}
 
 
-class Recorder(LiveRoute, KernelRoute, widgets.VBox):
+class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
     """Record your face with the browser's camera and see which facial movements (Action Units) happened.
 
     Parameters
@@ -145,11 +137,14 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
 
         self._status_html = widgets.HTML()
         self._status_html.add_class("microexp-status")
-        self._consent_box = self._build_consent()
+        #: The consent note and its button; hidden once the learner agreed in this kernel.
+        self.consent_box = self._build_consent()
         self._problem_html = widgets.HTML()
-        self._retry_button = widgets.Button(description="Try again", icon="refresh", layout=_FIT)
-        self._retry_button.on_click(lambda _: self._retry())
-        self._problem_box = widgets.VBox([self._problem_html, self._retry_button])
+        #: The Try again button shown with a camera problem.
+        self.retry_button = widgets.Button(description="Try again", icon="refresh", layout=_FIT)
+        self.retry_button.on_click(lambda _: self._retry())
+        #: A camera problem in one plain sentence, with :attr:`retry_button` when trying again can help.
+        self.problem_box = widgets.VBox([self._problem_html, self.retry_button])
         self._preview = widgets.Box(layout=widgets.Layout(width="340px", min_height="0px"))
         self._preview.add_class("microexp-preview")
         self._camera_button = widgets.Button(description="Turn camera on", icon="video-camera", layout=_FIT)
@@ -160,25 +155,25 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
         self._stop_button.on_click(lambda _: self.stop())
         self._sample_button = widgets.Button(description="Use a sample clip", icon="film", layout=_FIT)
         self._sample_button.on_click(lambda _: self.use_sample(wait=False))
-        self._upload = widgets.FileUpload(
+        #: The Upload button: a clip of the learner's own, analysed in this kernel.
+        self.upload = widgets.FileUpload(
             accept=UPLOAD_ACCEPT, multiple=False, description="Upload a video file", layout=_FIT
         )
-        self._upload.observe(self._on_upload, "value")
+        self.upload.observe(self._on_upload, "value")
         self._progress = widgets.IntProgress(value=0, min=0, max=100, description="Frames")
         self._progress_label = widgets.Label()
         self._progress_box = widgets.HBox([self._progress, self._progress_label])
         self._probe = CameraAccess()
         self._probe.on_result(self._on_probe_result)
         controls = widgets.HBox(
-            [self._camera_button, self._record_button, self._stop_button, self._sample_button, self._upload],
+            [self._camera_button, self._record_button, self._stop_button, self._sample_button, self.upload],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
         super().__init__(
             [
                 self._status_html,  # first: tests and lessons read the status as the first HTML in the widget
-                widgets.HTML(_PREVIEW_STYLE, layout=widgets.Layout(display="none")),
-                self._consent_box,
-                self._problem_box,
+                self.consent_box,
+                self.problem_box,
                 self._route_html,
                 self._live,
                 self._preview,
@@ -188,15 +183,16 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
             ]
         )
         self.add_class("microexp-recorder")
-        set_hidden(self._consent_box, True)
-        set_hidden(self._problem_box, True)
+        set_hidden(self.consent_box, True)
+        set_hidden(self.problem_box, True)
         set_hidden(self._progress_box, True)
         if on_timeline is not None:
             self.on_timeline(on_timeline)
         if view is not None:
             view.link(self)
         release_all_cameras(except_for=self)  # a re-run cell: the previous recorder lets go of the camera
-        _live.add(self)
+        # Registered as a holder of learner data, which is also how a newer recorder finds this one's camera.
+        _learner_data.register(self, Recorder.clear)
         self._set_status("idle", "Camera off. Press Record to make a take, or use a sample clip.")
 
     # ---------------------------------------------------------------------------------------------------------
@@ -282,8 +278,8 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
             self._release_camera(None)
             self._cancel_receive_timer()
             self._cancel_ended_timer()
-            _live.discard(self)
-            parts = [self._live, self._probe, self._upload, self._progress, self._progress_label, self._status_html]
+            _learner_data.unregister(self)
+            parts = [self._live, self._probe, self.upload, self._progress, self._progress_label, self._status_html]
         for part in parts:
             part.close()
         super().close()
@@ -291,153 +287,17 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
     @classmethod
     def instances(cls) -> list[Recorder]:
         """Every recorder alive in this kernel (for "delete my data" and for re-run cells)."""
-        return list(_live)
+        return _learner_data.holders(of_type=cls)
+
+    @property
+    def camera_check(self) -> CameraAccess:
+        """The page's camera check: asked before the camera opens, answered by the browser (a test answers it so)."""
+        return self._probe
 
     @property
     def camera_on(self) -> bool:
         """True while this recorder holds the camera."""
         return self._camera is not None
-
-    # ---------------------------------------------------------------------------------------------------------
-    # Consent and camera
-
-    def _build_consent(self) -> widgets.VBox:
-        self._consent_note = widgets.HTML()
-        self._fill_consent(_consent.BROWSER)
-        self._consent_button = widgets.Button(
-            description=_consent.CONSENT_BUTTON, button_style="primary", layout=widgets.Layout(width="auto")
-        )
-        self._consent_button.on_click(lambda _: self._acknowledge())
-        self._after_consent: Callable[[], object] | None = None
-        return widgets.VBox(
-            [self._consent_note, self._consent_button], layout=widgets.Layout(border="1px solid #999", padding="6px")
-        )
-
-    def _fill_consent(self, route: str) -> None:
-        self._consent_route = route
-        points = "".join(f"<li>{html.escape(point)}</li>" for point in _consent.consent_points(route))
-        self._consent_note.value = f"<b>{html.escape(_consent.CONSENT_TITLE)}</b><ul>{points}</ul>"
-
-    def _route(self) -> str:
-        """Where the next take is analysed: in the page, or (where the page cannot run the model) in the kernel."""
-        return _consent.KERNEL if self._live.model_state == "failed" else _consent.BROWSER
-
-    def _ask_consent(self, route: str, then: Callable[[], object]) -> bool:
-        """Show the note for ``route`` unless it was acknowledged in this kernel; True when it had to be shown."""
-        if _consent.consent_given(route):
-            return False
-        self._fill_consent(route)
-        self._after_consent = then
-        set_hidden(self._consent_box, False)
-        self._set_status("consent", "Read the note below; the camera starts only after you agree.")
-        return True
-
-    def _acknowledge(self) -> None:
-        with self._lock:
-            _consent.give_consent(self._consent_route)
-            set_hidden(self._consent_box, True)
-            then, self._after_consent = self._after_consent, None
-            if then is not None:
-                then()
-
-    def _ask_for_camera(self, then: str) -> None:
-        self._pending = then
-        if self._route() == _consent.KERNEL:
-            _warm_up_analysis()
-        set_hidden(self._problem_box, True)
-        if self._ask_consent(self._route(), self._probe_camera):
-            return
-        self._probe_camera()
-
-    def _on_model_state(self, change) -> None:
-        with self._lock:
-            if change.new == "failed":
-                self._route_html.value = (
-                    f"<i>{html.escape(self._live.failure.rstrip('.'))}, so takes are recorded and analysed in "
-                    "Python instead.</i>"
-                )
-                _warm_up_analysis()
-                if self._camera is not None:
-                    self._preview.children = (self._camera,)
-            if self._waiting_for_model and change.new in ("ready", "failed"):
-                self._waiting_for_model = False
-                self._begin_countdown()
-
-    def _probe_camera(self) -> None:
-        if self._pending is None:
-            return
-        self._set_status("probing", "Asking the browser for the camera…")
-        self._probe.probe()
-
-    def _on_probe_result(self, result: str, detail: str) -> None:
-        with self._lock:
-            pending, self._pending = self._pending, None
-            if self._closed or pending is None:
-                return
-            if result != "ok":
-                problem = _messages.camera_problem(result, detail)
-                self._retry_action = pending
-                self._show_problem(problem.text, retry=problem.retry)
-                return
-            self._open_camera()
-            if pending == "record":
-                self._begin_countdown()
-
-    def _retry(self) -> None:
-        with self._lock:
-            self._ask_for_camera(getattr(self, "_retry_action", None) or "preview")
-
-    def _open_camera(self) -> None:
-        from ipywebrtc import CameraStream
-
-        release_all_cameras(except_for=self)
-        if self._camera is None:
-            self._camera = CameraStream(
-                constraints=CAMERA_CONSTRAINTS,
-                layout=widgets.Layout(width="320px"),
-            )
-            # On the browser route the live view (preview, meters) shows the camera; ipywebrtc's own view otherwise.
-            self._preview.children = (self._camera,) if self._route() == _consent.KERNEL else ()
-            self._probe.camera_id = self._camera.model_id  # the page guards it if the kernel goes away
-            self._live.camera_id = self._camera.model_id
-        self._camera_button.description = "Turn camera off"
-        self._set_status("ready", "Camera on (only you see this preview). Press Record when ready.")
-
-    def _toggle_camera(self) -> None:
-        with self._lock:
-            if self._camera is not None:
-                if self.state == "recording":
-                    self.stop()
-                else:
-                    self._release_camera(None)
-                    self._set_status("idle", "Camera off.")
-            elif self.state not in ("receiving",):
-                self._ask_for_camera("preview")
-
-    def _release_camera(self, reason: str | None) -> None:
-        """Stop the camera's tracks (closing the CameraStream does that in the browser); drop a running take."""
-        with self._lock:
-            self._stop_clock()
-            self._waiting_for_model = False
-            if self._live_take is not None and self.state in ("countdown", "recording"):
-                self._live.stop(self._live_take.number)
-                self._live_take = None  # a take cut short by the camera going off is dropped, not analysed
-            self._live.camera_id = ""
-            if self._video_recorder is not None and self.state != "receiving":
-                self._discard_take = True
-                if self.state == "recording":
-                    self._video_recorder.recording = False
-                self._close_video_recorder()
-            camera, self._camera = self._camera, None
-            self._preview.children = ()
-            self._camera_button.description = "Turn camera on"
-            self._record_button.disabled = False
-            self._stop_button.disabled = True
-            if camera is not None:
-                self._probe.camera_id = ""
-                camera.close()
-            if reason and self.state in ("ready", "countdown", "recording", "probing"):
-                self._set_status("idle", f"Camera off. {reason}")
 
     # ---------------------------------------------------------------------------------------------------------
     # A take: countdown, recording, receiving
@@ -500,10 +360,10 @@ class Recorder(LiveRoute, KernelRoute, widgets.VBox):
         self._status_html.value = f'<span style="{style}">{html.escape(text)}</span>'
         busy = state in ("countdown", "recording", "receiving", "probing", "consent")
         self._sample_button.disabled = busy or state == "analysing"
-        self._upload.disabled = busy or state == "analysing"
+        self.upload.disabled = busy or state == "analysing"
 
     def _show_problem(self, text: str, *, retry: bool, state: str = "idle") -> None:
         self._problem_html.value = f"<b>{html.escape(text)}</b>"
-        set_hidden(self._retry_button, not retry)
-        set_hidden(self._problem_box, False)
+        set_hidden(self.retry_button, not retry)
+        set_hidden(self.problem_box, False)
         self._set_status(state, text)

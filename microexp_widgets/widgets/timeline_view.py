@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 import traitlets
 
-from .. import plots
+from .. import _learner_data, plots
 from ..aus import AU_TABLE, REGIONS, au_info
+from ..errors import VideoDecodeError
 from ..spotting import kind_words
 from ._plot_clicks import PlotClicks
 from ._still import StillView
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TimelineView"]
 
-EVENT_COLUMNS = ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "kind"]
 _TABLE_HEADER = f"{'AU':<6}{'onset s':>9}{'apex s':>9}{'offset s':>10}{'ms':>8}  kind"
 _NO_PICTURE = (
     "No picture available: this timeline does not keep its video (an OpenFace CSV, or a take that was cleared "
@@ -42,11 +42,6 @@ _KEY = (
     "Each row is one Action Unit that moved; a bar runs from onset to offset. ★ thin hatched bar = micro (500 ms or "
     "shorter), ● full bar = macro, ◀ ▶ dotted grey bar = cut off by the start or end of the take (its length is "
     "unknown). Click a bar or a row to see its trace and its apex frame."
-)
-_STYLE = (
-    "<style>.microexp-events select, .microexp-events .widget-html-content pre "
-    "{font-family: var(--jp-code-font-family, monospace); font-size: 12px;}"
-    ".microexp-toggles .widget-toggle-button {width: auto; min-width: 56px; padding: 0 10px;}</style>"
 )
 _ON_ICON, _OFF_ICON = "check-square-o", "square-o"
 # Selecting points means nothing on a timeline, and "autoscale" does what "reset axes" does: a narrower toolbar.
@@ -115,25 +110,28 @@ class TimelineView(widgets.VBox):
         self._trace_row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self._trace_row.add_class("microexp-toggles")
 
-        self._summary = widgets.HTML()
-        self._events_header = widgets.HTML(f"{_STYLE}<pre>{html.escape(_TABLE_HEADER)}</pre>")
+        #: The take in one paragraph, above the lanes, as the learner reads it.
+        self.summary = widgets.HTML()
+        self._events_header = widgets.HTML(f"<pre>{html.escape(_TABLE_HEADER)}</pre>")
         self._events = widgets.Select(options=[], rows=8, layout=widgets.Layout(width="520px"))
         self._events.observe(self._on_pick, "value")
         events_box = widgets.VBox([widgets.HTML("<b>Movements</b>"), self._events_header, self._events])
         events_box.add_class("microexp-events")
         self._still = StillView()
         self._still_title = widgets.HTML()
-        self._still_caption = widgets.HTML()
-        still_box = widgets.VBox([self._still_title, self._still, self._still_caption])
+        #: The words under the apex picture (or why there is none).
+        self.still_caption = widgets.HTML()
+        still_box = widgets.VBox([self._still_title, self._still, self.still_caption])
         self._still_id = 0
         self._cursor_s: float | None = None  # no cursor line until something sets time_s for this take
         super().__init__(
-            [self._summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
+            [self.summary, regions, self._trace_row, self._clicks, self._plot, widgets.HBox([events_box, still_box])]
         )
         self.add_class("microexp-timeline-view")
         self._redraw(None)
         if timeline is not None:
             self.timeline = timeline
+        _learner_data.register(self, TimelineView.clear)
 
     # ---------------------------------------------------------------------------------------------------------
     # Public API
@@ -145,17 +143,24 @@ class TimelineView(widgets.VBox):
             self.timeline = recorder.timeline
         return self
 
+    def clear(self) -> bool:
+        """Show no timeline (used by "delete everything"); returns False when none was shown."""
+        shown = self.timeline is not None
+        self.timeline = None
+        return shown
+
     def unlink(self, recorder: Recorder) -> None:
         """Stop following ``recorder``."""
         recorder.unobserve(self._on_recorder_timeline, "timeline")
 
     @property
     def events_table(self) -> pd.DataFrame:
-        """The movements listed in the table: AU, onset, apex, offset, duration (ms) and kind."""
+        """The movements listed in the table, one row each, as :meth:`AUTimeline.events_frame` gives them."""
         import pandas as pd
 
-        events = [] if self.timeline is None else self.timeline.events
-        return pd.DataFrame([{k: e.as_dict()[k] for k in EVENT_COLUMNS} for e in events], columns=EVENT_COLUMNS)
+        from ..timeline import EVENT_COLUMNS
+
+        return pd.DataFrame(columns=EVENT_COLUMNS) if self.timeline is None else self.timeline.events_frame()
 
     @property
     def event_rows(self) -> list[str]:
@@ -192,13 +197,13 @@ class TimelineView(widgets.VBox):
         self.selected = -1
         self.traces = plots.default_trace_aus(events)
         self._make_trace_buttons(events)
-        self._summary.value = self._summary_html(timeline)
+        self.summary.value = self._summary_html(timeline)
         self._events.options = [(_row(e), i) for i, e in enumerate(events)]
         self._events.value = None
         own = timeline is None or timeline.is_own_take
         self._still_title.value = "<b>Your frame at the apex</b>" if own else "<b>The clip's frame at the apex</b>"
         self._still.show(None, "")
-        self._still_caption.value = html.escape(self._pick_hint(timeline) if events else "")
+        self.still_caption.value = html.escape(self._pick_hint(timeline) if events else "")
         self._draw_figure()
 
     def _draw_figure(self) -> None:
@@ -303,27 +308,28 @@ class TimelineView(widgets.VBox):
                 "Your own frame: kept in this browser tab only, for this take only."
             )
             self._still.show_page_frame(page_stills, event.apex_s, caption)
-            self._still_caption.value = html.escape(caption)
+            self.still_caption.value = html.escape(caption)
             return
-        self._still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
+        self.still_caption.value = html.escape(f"Looking for the frame at {event.apex_s:.2f} s…")
         threading.Thread(
             target=self._fetch_still, args=(timeline, event, still_id), name="microexp-still", daemon=True
         ).start()
 
     def _fetch_still(self, timeline: AUTimeline, event: AUEvent, still_id: int) -> None:
+        problem = ""
         try:
             rgb = timeline.still_at(event.apex_s)
-        except Exception:  # a damaged clip: say there is no picture rather than fail
-            rgb = None
+        except (VideoDecodeError, OSError) as error:  # the clip was damaged, or its file moved, since the analysis
+            rgb, problem = None, f"No picture: the frame could not be read from the clip again ({error})"
         if still_id != self._still_id:
             return
         what = f"{event.au} {au_info(event.au).name}, {kind_words(event)}, at its apex ({event.apex_s:.2f} s)."
         if rgb is None:
-            caption = _NO_PICTURE
+            caption = problem or _NO_PICTURE
         elif timeline.is_own_take:
             caption = f"{what} Your own frame: kept in this kernel's memory for this take only."
         else:
             caption = f"{what} A frame of the sample clip ({timeline.source}), not of you."
         self._still.show(rgb, caption, own=timeline.is_own_take)
         if still_id == self._still_id:
-            self._still_caption.value = html.escape(caption)
+            self.still_caption.value = html.escape(caption)

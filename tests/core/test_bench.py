@@ -6,7 +6,7 @@ import av
 import pytest
 
 from microexp_widgets.assets import sample_path
-from microexp_widgets.bench import WEBCAM_FPS, WEBCAM_SIZE, bare_loop, full_pipeline, webcam_sized_clip
+from microexp_widgets.tools.bench import WEBCAM_FPS, WEBCAM_SIZE, bare_loop, full_pipeline, webcam_sized_clip
 
 pytestmark = pytest.mark.slow
 

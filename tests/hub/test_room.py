@@ -261,9 +261,9 @@ def test_the_room_is_bounded_and_stays_on_this_machine(takes):
 _SAVE_AND_LIST = """
 import json, os
 from pathlib import Path
-from microexp_widgets.lessons import PracticeLog, data_dir
+from microexp_widgets.lessons import data_dir, practice_log
 from microexp_widgets.lessons.progress import mark_done
-PracticeLog.add("01_blink_and_you_miss_it", "take", "room test take")
+practice_log.add_entry("01_blink_and_you_miss_it", "take", "room test take")
 mark_done("01_blink_and_you_miss_it")
 from jupyter_core.paths import jupyter_runtime_dir
 private = []

@@ -29,11 +29,11 @@ def checklist():
 def test_review_follows_a_tick_made_after_the_take(make_frame):
     guided = checklist()
     guided.add_take(take(make_frame(**HALF_SMILE)))
-    assert "Step 2 (Soft eyes, half smile.) is not ticked yet" in guided._review.value
+    assert "Step 2 (Soft eyes, half smile.) is not ticked yet" in guided.review.value
     guided.tick(2)
-    assert "Step 2" not in guided._review.value and "Step 3" in guided._review.value
+    assert "Step 2" not in guided.review.value and "Step 3" in guided.review.value
     guided.tick(1, 3)
-    assert "All three steps ticked." in guided._review.value
+    assert "All three steps ticked." in guided.review.value
     assert not any("not ticked" in line for line in guided.review_lines())
 
 
@@ -50,9 +50,9 @@ def test_a_sample_clip_ticks_nothing_logs_nothing_and_says_whose_it_is(make_fram
     guided = checklist()
     guided.add_take(take(make_frame(**HALF_SMILE), source="WolfgangLanger_Pexels.mp4", sample="pexels"))
     assert guided.origin == "sample" and guided.steps_done == (False, False, False)
-    assert "sample clip, not you" in guided._review.value and "is not ticked yet" not in guided._review.value
+    assert "sample clip, not you" in guided.review.value and "is not ticked yet" not in guided.review.value
     assert practice_log.entries() == []
-    assert "No takes of your own yet" in guided._card.value
+    assert "No takes of your own yet" in guided.card.value
 
 
 def test_own_take_is_logged_with_its_origin_and_the_card_counts_it(make_frame):
@@ -61,7 +61,7 @@ def test_own_take_is_logged_with_its_origin_and_the_card_counts_it(make_frame):
     guided.add_take(take(make_frame(**HALF_SMILE)))
     (entry,) = practice_log.entries("checklist take")
     assert entry["values"]["origin"] == "camera" and entry["values"]["steps"] == 3
-    assert "1 take(s) of your own" in guided._card.value
+    assert "1 take(s) of your own" in guided.card.value
 
 
 def test_brow_events_cut_off_by_the_take_are_never_rogue_brows(make_frame):

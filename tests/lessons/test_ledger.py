@@ -37,7 +37,7 @@ def test_the_default_story_agrees_with_quiz_03():
     assert verdict(result).startswith("The later cues outweigh the first blip")
     right = [c.text for spec in QUESTIONS["03_make_or_break"] for c in spec.choices if c.correct]
     assert any("later cues outweigh it" in text for text in right), right
-    assert "later cues outweigh the first blip" in ImpressionLedger()._table.value
+    assert "later cues outweigh the first blip" in ImpressionLedger().table.value
 
 
 def test_neutral_chat_only_leaves_you_a_few_points_down():
@@ -68,9 +68,9 @@ def test_widget_reorders_reweights_and_escapes_own_cues():
     assert ledger.result().focus_share < first
     ledger.set_cue(len(ledger.cues) - 1, weight=0)
     assert ledger.result().focus_share == 0
-    assert ledger._sliders[-1][1].value == 0
+    assert ledger.sliders[-1][1].value == 0
     ledger.add("<img src=x onerror=alert(1)>", 1)
-    assert "&lt;img" in ledger._table.value and "<img" not in ledger._table.value
+    assert "&lt;img" in ledger.table.value and "<img" not in ledger.table.value
     ledger.add("   ", 1)
     assert len(ledger.cues) == len(DEFAULT_CUES) + 1
 

@@ -7,7 +7,8 @@ import ipywidgets as widgets
 import pytest
 
 from microexp_widgets.lessons import practice_log
-from microexp_widgets.lessons.mirror import AU06_NOTE, MirrorPractice, check_take, compare, render_check
+from microexp_widgets.lessons.mirror import MirrorPractice
+from microexp_widgets.lessons.take_check import AU06_NOTE, check_take, compare, render_check
 
 TARGET = {"AU12": 0.4, "AU06": 0.1, "AU04": 0.02, "AU07": 0.3, "AU24": 0.05}
 SCORE_WORDS = re.compile(r"\bbest\b|\bscore|\bpass(ed)?\b|\bfail|\bgrade|\d+ of \d+|target band", re.IGNORECASE)
@@ -98,7 +99,7 @@ def test_own_takes_are_logged_compared_and_the_phase_moves_on(make_frame):
     practice.add_take(make_frame(**TARGET))
     assert any("lower" in line for line in practice.comparison())
     assert "Your takes before and after" in practice._comparison.value
-    assert "you can stop here" in practice._feedback.value  # two takes are all the lesson asks for
+    assert "you can stop here" in practice.feedback.value  # two takes are all the lesson asks for
     logged = practice_log.entries("mirror take")
     assert [(e["values"]["phase"], e["values"]["origin"]) for e in logged] == [("before", "camera")] + [
         ("after", "camera")
@@ -115,7 +116,7 @@ def test_a_sample_clip_is_shown_as_not_you_and_never_kept_logged_or_compared(mak
     practice.add_take(sample_clip(make_frame(**TARGET)), phase="after")
     assert practice.takes == [] and practice.example is not None
     assert practice.phase == "before"  # the learner's own choice is left alone
-    assert "sample clip (not you)" in practice._feedback.value
+    assert "sample clip (not you)" in practice.feedback.value
     assert practice_log.entries() == []
     message = practice.comparison_message()
     assert message.startswith("To compare, record one take of your own before the pacer and one after it.")
@@ -130,7 +131,7 @@ def test_a_sample_clip_is_shown_as_not_you_and_never_kept_logged_or_compared(mak
 def test_stop_hides_the_recorder_and_keeps_nothing_more(make_frame):
     practice = standalone()
     practice.stop()
-    assert practice.recorder.layout.display == "none" and "Stopped" in practice._feedback.value
+    assert practice.recorder.layout.display == "none" and "Stopped" in practice.feedback.value
     practice.add_take(make_frame(**TARGET))
     assert practice.takes == [] and practice_log.entries() == []
     practice.resume()
@@ -146,7 +147,7 @@ def test_a_real_sample_clip_through_the_real_recorder_is_never_the_learners():
     practice = MirrorPractice(recorder=mw.Recorder(max_seconds=5))
     practice.recorder.use_sample("single_face")
     assert practice.takes == [] and practice_log.entries() == []
-    assert "sample clip (not you)" in practice._feedback.value
+    assert "sample clip (not you)" in practice.feedback.value
     # The same clip uploaded as a file is the learner's choice of footage: kept, and logged as an uploaded file.
     practice.recorder.analyse_file(mw.sample_path("single_face").read_bytes(), name="me.mp4")
     assert len(practice.takes) == 1

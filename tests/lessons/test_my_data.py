@@ -19,11 +19,11 @@ SCRIPT = "<script>alert('hi')</script> & <b>bold</b>"
 def test_progress_is_saved_in_the_learner_folder(learner_folder):
     assert progress.completed() == {}
     widget = progress.LessonProgress("03_make_or_break")
-    assert "0 of 8 lessons done" in widget._overview.value
+    assert "0 of 8 lessons done" in widget.overview.value
     widget.toggle()
     assert set(progress.completed()) == {"03_make_or_break"}
     assert (learner_folder / store.STORE_NAME).exists()
-    assert "1 of 8 lessons done" in widget._overview.value and widget._button.description == "Mark as not done"
+    assert "1 of 8 lessons done" in widget.overview.value and widget._button.description == "Mark as not done"
     widget.toggle()
     assert progress.completed() == {}
 
@@ -34,8 +34,8 @@ def test_reflection_text_is_shown_as_text(learner_folder):
     reflection.text = SCRIPT
     entry = reflection.save()
     assert entry["summary"] == SCRIPT
-    assert "<script>" not in reflection._echo.value and "&lt;script&gt;" in reflection._echo.value
-    table = PracticeLog()._table.value
+    assert "<script>" not in reflection.echo.value and "&lt;script&gt;" in reflection.echo.value
+    table = PracticeLog().table.value
     assert "<script>" not in table and "&lt;script&gt;" in table and "&lt;b&gt;bold" in table
 
 
@@ -108,7 +108,7 @@ def test_delete_everything_reaches_the_real_recorder_view_and_face(learner_folde
     assert view.timeline is take and take.still_at(1.0) is not None
     namespace = {"take": take}
     result = delete_my_data(namespace)
-    assert recorder.timeline is None and view.timeline is None and face._replay is None
+    assert recorder.timeline is None and view.timeline is None and not face.replaying
     assert take.still_at(1.0) is None and "take" not in namespace
     assert result.widgets >= 3 and result.timelines >= 1
     recorder.close()

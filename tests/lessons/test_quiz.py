@@ -48,9 +48,9 @@ def test_invalid_specs_are_refused():
 def test_widget_answers_show_feedback_and_record_attempts():
     quiz = Quiz.multiple("t.w", "Which?", CHOICES)
     assert not quiz.answer([1]).correct
-    assert "Not quite" in quiz._feedback.value
+    assert "Not quite" in quiz.feedback.value
     assert quiz.answer([1, 2]).correct
-    assert "Correct" in quiz._feedback.value
+    assert "Correct" in quiz.feedback.value
     record = store.load()["quiz"]["t.w"]
     assert record["attempts"] == 2 and record["correct"] is True
 

@@ -32,15 +32,15 @@ AFTER_RUN_ALL = {
     "04_nudging_your_own": (
         "assert practice.takes == [] and practice.phase == 'before', (practice.takes, practice.phase)\n"
         "assert practice.example is not None, 'the no-camera cell should show how feedback reads'\n"
-        "assert 'sample clip (not you)' in practice._feedback.value\n"
+        "assert 'sample clip (not you)' in practice.feedback.value\n"
         "assert practice.comparison() == []\n"
         "assert practice.comparison_message().startswith('To compare, record one take of your own before the pacer')\n"
     ),
     "05_decoding_others": "assert builder.ticked == ((), ()), builder.ticked\n",
     "06_putting_it_together": (
         "assert checklist.origin == 'sample' and checklist.steps_done == (False, False, False), checklist.steps_done\n"
-        "assert 'is not ticked yet' not in checklist._review.value\n"
-        "assert 'No takes of your own yet' in checklist._card.value\n"
+        "assert 'is not ticked yet' not in checklist.review.value\n"
+        "assert 'No takes of your own yet' in checklist.card.value\n"
     ),
 }
 
@@ -241,7 +241,7 @@ def test_the_guides_room_view_cell_plots_two_or_three_exported_files(tmp_path, m
 
 
 def test_the_guides_mirror_key_matches_the_practice_bands():
-    from microexp_widgets.lessons.mirror import TARGET_BANDS
+    from microexp_widgets.lessons.take_check import TARGET_BANDS
 
     guide = " ".join(_guide_text().split())
     assert "Cheek raise (AU06) is left out" in guide
@@ -265,7 +265,7 @@ def test_lessons_04_and_06_rank_no_face():
         path.name: "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
         for path in (LESSONS_DIR / "04_nudging_your_own.ipynb", LESSONS_DIR / "06_putting_it_together.ipynb")
     }
-    texts.update({name: (PACKAGE / name).read_text() for name in ("mirror.py", "checklist.py")})
+    texts.update({name: (PACKAGE / name).read_text() for name in ("mirror.py", "take_check.py", "checklist.py")})
     for name, text in texts.items():
         found = RANKS.search(text)
         assert found is None, f"{name}: {text[max(0, found.start() - 60) : found.end() + 60]!r}"

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import traitlets
 
-from microexp_widgets.face_drawing import face_svg
-from microexp_widgets.prototypes import PROTOTYPES
 from microexp_widgets.widgets.au_face import AUFace
+from microexp_widgets.widgets.face_drawing import face_svg
+from microexp_widgets.widgets.prototypes import PROTOTYPES
 
 
 def _take() -> pd.DataFrame:
@@ -35,22 +35,22 @@ def test_starts_neutral_and_draws_given_intensities():
     assert AUFace().svg == face_svg({})
     face = AUFace({"AU04": 0.7})
     assert face.svg == face_svg({"AU04": 0.7})
-    assert face._sliders["AU04"].value == pytest.approx(0.7)
+    assert face.sliders["AU04"].value == pytest.approx(0.7)
 
 
 def test_has_one_slider_per_au_in_the_table():
     from microexp_widgets.aus import AU_TABLE
 
     face = AUFace()
-    assert list(face._sliders) == [au.code for au in AU_TABLE]
-    assert "lip corner puller" in face._sliders["AU12"].description
-    assert "zygomaticus major" in face._sliders["AU12"].tooltip
-    assert "barely moves" in face._sliders["AU05"].tooltip  # weak channel of this model, said on hover
+    assert list(face.sliders) == [au.code for au in AU_TABLE]
+    assert "lip corner puller" in face.sliders["AU12"].description
+    assert "zygomaticus major" in face.sliders["AU12"].tooltip
+    assert "barely moves" in face.sliders["AU05"].tooltip  # weak channel of this model, said on hover
 
 
 def test_moving_a_slider_in_the_browser_redraws_the_face():
     face = AUFace()
-    face._sliders["AU12"].set_state({"value": 0.8})
+    face.sliders["AU12"].set_state({"value": 0.8})
     assert face.intensities == {"AU12": 0.8}
     assert face.svg == face_svg({"AU12": 0.8})
 
@@ -58,14 +58,14 @@ def test_moving_a_slider_in_the_browser_redraws_the_face():
 def test_setting_intensities_moves_the_sliders():
     face = AUFace()
     face.intensities = {"AU01": 0.3, "AU14_R": 0.6}
-    assert face._sliders["AU01"].value == pytest.approx(0.3)
-    assert face._sliders["AU14"].value == pytest.approx(0.6)  # one-sided value shown on the bilateral slider
+    assert face.sliders["AU01"].value == pytest.approx(0.3)
+    assert face.sliders["AU14"].value == pytest.approx(0.6)  # one-sided value shown on the bilateral slider
     assert face.intensities == {"AU01": 0.3, "AU14_R": 0.6}  # ... without rewriting the learner's dict
 
 
 def test_slider_replaces_a_one_sided_value_of_the_same_au():
     face = AUFace({"AU12_R": 0.35, "AU14_R": 0.35})
-    face._sliders["AU12"].set_state({"value": 0.5})
+    face.sliders["AU12"].set_state({"value": 0.5})
     assert face.intensities == {"AU14_R": 0.35, "AU12": 0.5}
 
 
@@ -76,43 +76,43 @@ def test_presets_draw_each_prototype_and_reset_returns_to_neutral():
         assert face.svg == face_svg(proto.intensities)
     face.reset()
     assert face.intensities == {} and face.svg == face_svg({})
-    assert all(s.value == 0 for s in face._sliders.values())
+    assert all(s.value == 0 for s in face.sliders.values())
     with pytest.raises(ValueError, match="No prototype called 'joy'"):
         face.show_prototype("joy")
 
 
 def test_preset_buttons_are_labelled_with_the_facs_formula():
     face = AUFace()
-    labels = [b.description for b in face._preset_buttons]
+    labels = [b.description for b in face.preset_buttons]
     assert labels[0] == "neutral"
     assert "contempt (R12A+R14A)" in labels
-    face._preset_buttons[labels.index("happiness (6+12)")].click()
+    face.preset_buttons[labels.index("happiness (6+12)")].click()
     assert face.intensities == dict(PROTOTYPES["happiness"].intensities)
-    face._preset_buttons[0].click()
+    face.preset_buttons[0].click()
     assert face.intensities == {}
 
 
 def test_replay_follows_the_time_cursor_frame_by_frame():
     face = AUFace()
     face.show_timeline(_take())
-    assert face._replay_row.layout.display == "flex"
-    assert (face._cursor.min, face._cursor.max) == (0, 139)
-    assert face._play.interval == face._cursor.step == 42  # the median frame period, in ms
-    face._cursor.set_state({"value": 60})  # the Play button (jslinked in the browser) moved the slider
+    assert face.replay_row.layout.display == "flex"
+    assert (face.cursor.min, face.cursor.max) == (0, 139)
+    assert face.play.interval == face.cursor.step == 42  # the median frame period, in ms
+    face.cursor.set_state({"value": 60})  # the Play button (jslinked in the browser) moved the slider
     assert face.time_s == pytest.approx(0.06)
     assert face.intensities == {"AU12": 0.5, "AU12_R": 0.8, "AU12_L": 0.2, "AU04": 0.0}
     assert face.svg == face_svg({"AU12_R": 0.8, "AU12_L": 0.2, "AU12": 0.5})
-    assert "0.04 s of 0.14 s" in face._caption.value
+    assert "0.04 s of 0.14 s" in face.caption.value
 
 
 def test_replay_shows_neutral_and_says_so_where_no_face_was_found():
     face = AUFace()
     face.show_timeline(_take())
     face.time_s = 0.09
-    assert face.intensities == {} and "no face in this frame" in face._caption.value
+    assert face.intensities == {} and "no face in this frame" in face.caption.value
     face.time_s = 0.2  # past the end: the last frame stays on screen
     assert face.intensities["AU04"] == pytest.approx(0.9)
-    assert face._cursor.value == 139
+    assert face.cursor.value == 139
 
 
 def test_replay_uses_an_au_timeline_and_keeps_no_video():
@@ -135,7 +135,7 @@ def test_link_follows_another_widgets_cursor_both_ways():
     link = face.link(view)
     view.time_s = 0.14
     assert face.time_s == pytest.approx(0.14) and face.intensities["AU04"] == pytest.approx(0.9)
-    face._cursor.set_state({"value": 50})
+    face.cursor.set_state({"value": 50})
     assert view.time_s == pytest.approx(0.05)
     link.unlink()
     with pytest.raises(TypeError, match="no time cursor"):
@@ -147,8 +147,8 @@ def test_clear_timeline_hands_the_face_back_to_the_sliders():
     face.show_timeline(_take())
     face.time_s = 0.05
     face.clear_timeline()
-    assert face._replay is None and face.intensities == {}
-    assert face._replay_row.layout.display == "none"
+    assert not face.replaying and face.intensities == {}
+    assert face.replay_row.layout.display == "none"
     face.time_s = 0.14  # without a timeline the cursor no longer moves the face
     assert face.intensities == {}
 
@@ -188,7 +188,7 @@ def test_replay_of_a_real_take_smiles_where_the_clip_smiles():
     assert face.time_s == pytest.approx(smile.apex_s)
     assert face.intensities["AU12"] == pytest.approx(smile.peak, abs=0.05)
     assert corner_y() < start_y - 3  # SVG y grows downward: the corners went up
-    face._cursor.set_state({"value": 0})  # and the face's own slider moves the timeline's cursor back
+    face.cursor.set_state({"value": 0})  # and the face's own slider moves the timeline's cursor back
     assert view.time_s == 0.0 and corner_y() == pytest.approx(start_y)
     assert set(face.intensities) <= {c for c in timeline.frame.columns if c.startswith("AU")}
 

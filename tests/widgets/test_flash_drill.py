@@ -7,17 +7,17 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from microexp_widgets.face_drawing import face_svg
-from microexp_widgets.prototypes import PROTOTYPES
 from microexp_widgets.widgets import drill_results
+from microexp_widgets.widgets.drill_trials import BLANK
+from microexp_widgets.widgets.face_drawing import face_svg
 from microexp_widgets.widgets.flash_drill import (
-    BLANK,
     CALM_HOLD_MS,
     NOTHING,
     PHOTOSENSITIVITY_NOTE,
     FlashDrill,
     plan_trials,
 )
+from microexp_widgets.widgets.prototypes import PROTOTYPES
 
 PARTS = {"pre-test": 8, "practice": 2, "post-test": 8}
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from _made_timelines import two_movements
 
-from microexp_widgets import plots
+from microexp_widgets import plot_lanes, plots
 from microexp_widgets.aus import AU_TABLE
 from microexp_widgets.spotting import AUEvent
 from microexp_widgets.timeline import AUTimeline
@@ -112,11 +112,11 @@ def test_kind_labels_never_overlap_each_other_bars_or_markers():
     ] + [AUEvent("AU12", 18.9, 19.0, 19.2, 300.0, 0.5, "micro")]
     lanes = plots.lane_aus(events)
     placed = plots.kind_labels(events, lanes, 20.0)
-    per_px = 20.0 / plots._NARROWEST_PLOT_PX
+    per_px = 20.0 / plot_lanes.NARROWEST_PLOT_PX
     boxes = {}
     for index, x, text in placed:
-        boxes.setdefault(events[index].au, []).append((x, x + plots._text_px(text) * per_px))
-        assert x >= 0 and x + plots._text_px(text) * per_px <= 20.0
+        boxes.setdefault(events[index].au, []).append((x, x + plot_lanes.text_px(text) * per_px))
+        assert x >= 0 and x + plot_lanes.text_px(text) * per_px <= 20.0
     for lane, spans in boxes.items():
         spans.sort()
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), lane

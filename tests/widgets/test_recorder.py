@@ -13,7 +13,6 @@ from microexp_widgets.assets import sample_path
 from microexp_widgets.browser.live import ROW_WIDTH
 from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _messages
-from microexp_widgets.widgets import recorder as recorder_module
 from microexp_widgets.widgets.recorder import MAX_LIVE_SECONDS, Recorder
 
 
@@ -22,7 +21,7 @@ def fresh_kernel():
     """Each test starts as a fresh kernel would: no consent given, no recorders alive."""
     _consent.reset_consent()
     yield
-    for rec in list(recorder_module._live):
+    for rec in Recorder.instances():
         rec.close()
     _consent.reset_consent()
 
@@ -34,7 +33,7 @@ def webm_take() -> bytes:
 
 
 def browser_answers_probe(rec: Recorder, result: str = "ok", detail: str = "") -> None:
-    rec._probe.set_state({"answered_id": rec._probe.request_id, "result": result, "detail": detail})
+    rec.camera_check.set_state({"answered_id": rec.camera_check.request_id, "result": result, "detail": detail})
 
 
 def page_cannot_run_the_model(rec: Recorder) -> None:
@@ -49,7 +48,7 @@ def camera_ready(rec: Recorder, route: str = "kernel") -> None:
     else:
         rec._live.set_state({"model_state": "ready"})
     rec.start()
-    rec._consent_button.click()
+    rec.consent_button.click()
     browser_answers_probe(rec)
 
 
@@ -79,13 +78,13 @@ def test_p1_consent_note_blocks_the_camera_until_acknowledged():
     rec = Recorder(countdown=0)
     rec.start()
     assert rec.state == "consent"
-    assert rec._consent_box.layout.display != "none"
-    assert "not emotions" in rec._consent_box.children[0].value
-    assert rec._probe.request_id == 0, "the browser was asked for the camera before consent"
+    assert rec.consent_box.layout.display != "none"
+    assert "not emotions" in rec.consent_box.children[0].value
+    assert rec.camera_check.request_id == 0, "the browser was asked for the camera before consent"
     assert not rec.camera_on
-    rec._consent_button.click()
+    rec.consent_button.click()
     assert _consent.consent_given()
-    assert rec._probe.request_id == 1 and rec.state == "probing"
+    assert rec.camera_check.request_id == 1 and rec.state == "probing"
     assert not rec.camera_on, "the camera must wait for the browser's answer"
     browser_answers_probe(rec)
     assert rec.camera_on
@@ -98,12 +97,12 @@ def test_consent_is_asked_once_per_kernel():
     second = Recorder(countdown=0)
     second.start()
     assert second.state == "probing", "a second note in the same kernel"
-    assert second._consent_box.layout.display == "none"
+    assert second.consent_box.layout.display == "none"
 
 
 def test_s2_displaying_a_recorder_never_starts_the_camera():
     rec = Recorder()
-    assert rec._probe.request_id == 0 and not rec.camera_on
+    assert rec.camera_check.request_id == 0 and not rec.camera_on
     assert rec.state == "idle"
 
 
@@ -129,16 +128,16 @@ def test_b1_to_b4_camera_failures_give_plain_messages(error_name, fault, words, 
     rec = Recorder(countdown=0)
     page_cannot_run_the_model(rec)
     rec.start()
-    rec._consent_button.click()
+    rec.consent_button.click()
     browser_answers_probe(rec, error_name, "the browser's own words")
     assert not rec.camera_on
     assert rec.status == problem.text
-    assert rec._problem_box.layout.display != "none"
-    assert (rec._retry_button.layout.display != "none") is retry
+    assert rec.problem_box.layout.display != "none"
+    assert (rec.retry_button.layout.display != "none") is retry
     assert "sample clip" in problem.text
     if retry:  # Try again asks the browser once more
-        rec._retry_button.click()
-        assert rec._probe.request_id == 2
+        rec.retry_button.click()
+        assert rec.camera_check.request_id == 2
         browser_answers_probe(rec)
         assert rec.camera_on
 
@@ -277,7 +276,7 @@ def test_sample_clip_from_code_waits_and_returns_the_timeline():
     rec = Recorder()
     timeline = rec.use_sample("single_face")
     assert timeline is rec.timeline and timeline.face_frames == timeline.frames == 72
-    assert not rec.camera_on and rec._probe.request_id == 0
+    assert not rec.camera_on and rec.camera_check.request_id == 0
     with pytest.raises(KeyError):
         rec.use_sample("no_such_clip")
 
@@ -288,8 +287,8 @@ def test_upload_gives_the_same_result_as_a_sample_and_leaves_no_bytes_in_state()
     done = threading.Event()
     rec = Recorder(on_timeline=lambda tl: done.set())
     browser_file = {"name": "me.mp4", "type": "video/mp4", "size": len(data), "last_modified": 0}
-    rec._upload.set_state({"value": [{**browser_file, "content": memoryview(data)}]})
-    assert rec._upload.value == ()
+    rec.upload.set_state({"value": [{**browser_file, "content": memoryview(data)}]})
+    assert rec.upload.value == ()
     assert done.wait(60), rec.status
     uploaded = rec.timeline
     sample = Recorder().use_sample("single_face")
@@ -301,7 +300,7 @@ def test_analysis_errors_are_plain_messages_and_the_kernel_lives_on():
     rec = Recorder()
     assert rec.analyse_file(b"this is not a video", name="notes.txt") is None
     assert rec.timeline is None and rec.state == "idle"
-    assert "Traceback" not in rec.status and rec._problem_box.layout.display != "none"
+    assert "Traceback" not in rec.status and rec.problem_box.layout.display != "none"
     assert rec.status, "no message shown"
 
 
@@ -424,7 +423,7 @@ def test_b5_a_live_take_under_half_a_second_is_refused():
 def test_record_waits_for_the_face_model_then_starts():
     rec = Recorder(countdown=0)
     rec.start()
-    rec._consent_button.click()
+    rec.consent_button.click()
     browser_answers_probe(rec)
     assert rec.camera_on and rec._live_take is None and "Starting the face model" in rec.status
     rec._live.set_state({"model_state": "ready"})
@@ -434,12 +433,12 @@ def test_record_waits_for_the_face_model_then_starts():
 def test_p6_when_the_model_fails_while_waiting_the_kernel_route_asks_its_own_consent():
     rec = Recorder(countdown=0)
     rec.start()
-    rec._consent_button.click()
+    rec.consent_button.click()
     browser_answers_probe(rec)
     page_cannot_run_the_model(rec)
     assert rec.state == "consent" and "sent to Python on this computer" in rec._consent_note.value
     assert "analysed in Python instead" in rec._route_html.value
-    rec._consent_button.click()
+    rec.consent_button.click()
     assert rec._video_recorder is not None and rec._live_take is None
 
 

@@ -10,6 +10,7 @@ from _made_timelines import two_movements
 
 from microexp_widgets import analyze_video, read_openface_csv
 from microexp_widgets.assets import sample_path
+from microexp_widgets.timeline import AUTimeline
 from microexp_widgets.widgets.recorder import Recorder
 from microexp_widgets.widgets.timeline_view import TimelineView
 
@@ -69,7 +70,7 @@ def test_a_page_that_renders_later_gets_the_figure_as_it_is_now():
 def test_table_lists_each_movement_with_its_timing():
     view = TimelineView(two_movements())
     table = view.events_table
-    assert list(table.columns) == ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "kind"]
+    assert list(table.columns) == ["au", "onset_s", "apex_s", "offset_s", "duration_ms", "peak", "kind", "cut_off"]
     assert table[["au", "kind"]].values.tolist() == [["AU04", "micro"], ["AU12", "macro"]]
     assert table["duration_ms"].tolist() == pytest.approx([200.0, 1500.0])
     first_row = view.event_rows[0].split()
@@ -82,7 +83,7 @@ def test_cut_off_movements_say_so_in_the_table_and_the_title():
     view = TimelineView(type(made)(made.frame, source="made"))
     assert view.event_rows[0].split()[-3:] == ["cut", "off", "(start)"]
     assert "1 cut off" in view.figure.layout.title.text
-    assert "cut off by the start or end of the take" in view._summary.value
+    assert "cut off by the start or end of the take" in view.summary.value
 
 
 def test_region_toggles_hide_their_lanes_and_show_on_or_off():
@@ -116,8 +117,7 @@ def test_picking_a_movement_shows_its_trace_highlights_it_and_moves_the_cursor()
     cursor = _drawn(view)["layout"]["shapes"][-1]
     assert cursor["x0"] == cursor["x1"] == pytest.approx(3.0)
     # A made timeline has no video: the learner is told there is no picture.
-    wait_for(lambda: "No picture available" in view._still_caption.value)
-    assert not view._still.has_picture
+    wait_for(lambda: "No picture available" in view.still_caption.value)
 
 
 def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
@@ -135,10 +135,10 @@ def test_clicks_relayed_from_the_page_pick_movements_and_move_the_cursor():
 def test_captions_say_your_take_only_for_the_learners_own_take(sample_timeline):
     view = TimelineView(sample_timeline)
     assert sample_timeline.sample == "single_face" and not sample_timeline.is_own_take
-    assert "your take" not in view._summary.value and "sample clip" in view._summary.value
-    assert "Your" not in view._still_title.value and "your own" not in view._still_caption.value
+    assert "your take" not in view.summary.value and "sample clip" in view.summary.value
+    assert "Your" not in view._still_title.value and "your own" not in view.still_caption.value
     own = TimelineView(two_movements())
-    assert "your take" in own._summary.value
+    assert "your take" in own.summary.value
 
 
 @pytest.mark.slow
@@ -151,12 +151,12 @@ def test_a_real_sample_draws_its_aus_events_and_its_frame(sample_timeline):
     assert 1 <= len(_visible_traces(view)) <= 4
     bars = sum(len(t.x) for t in view.figure.data if t.meta["role"] == "bars")
     assert bars == len(sample_timeline.events) == len(view.event_rows) > 0
-    assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view._summary.value
+    assert f"{sample_timeline.face_frames} of {sample_timeline.frames}" in view.summary.value
     sent: list = []
     view._still.send = lambda content, buffers=None: sent.append((content, buffers))  # what reaches the page
     view.select_event(0)
-    wait_for(lambda: view._still.has_picture)
-    content, buffers = sent[-1]  # has_picture turns True only once the picture has been sent
+    wait_for(lambda: sent and sent[-1][1])
+    content, buffers = sent[-1]
     assert buffers and buffers[0][:2] == b"\xff\xd8", "the apex frame should be sent as a JPEG"
     assert "sample clip" in content["caption"] and "your own" not in content["alt"]
     assert "value" not in view._still.get_state(), "the picture must never be synced state"
@@ -191,3 +191,11 @@ def test_link_draws_each_new_take_of_a_recorder(sample_timeline):
     with_view.timeline = sample_timeline
     assert also.timeline is sample_timeline
     with_view.close()
+
+
+def test_a_clip_that_can_no_longer_be_read_is_said_so_under_the_picture():
+    made = two_movements()
+    damaged = AUTimeline(made.frame, source="recording", clip=b"these bytes are not a video")
+    view = TimelineView(damaged)
+    view.select_event(0)
+    wait_for(lambda: "could not be read from the clip again" in view.still_caption.value)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .assets import sample_path, verified_model_path
-from .face import _native_stderr_silenced
+from ..assets import sample_path, verified_model_path
+from ..face import _native_stderr_silenced
 
 WEBCAM_SIZE = (640, 480)
 WEBCAM_FPS = 30
@@ -49,7 +49,7 @@ def bare_loop(clip: Path) -> tuple[int, float]:
 
 def full_pipeline(clip: Path) -> tuple[int, float]:
     """Decode -> AUs -> events -> DataFrame, as a learner's take goes; returns (frames, seconds)."""
-    from .pipeline import analyze_video
+    from ..pipeline import analyze_video
 
     start = time.perf_counter()
     timeline = analyze_video(clip)

@@ -1,11 +1,12 @@
 """EMFACS emotion prototypes as AU intensities, for drawing *stimuli* only (never a learner's face).
 
-The AU combinations are the EMFACS prototypes as commonly tabulated (Friesen & Ekman, EMFACS-7, 1983; the
-list used here is the one in the project's ``FACTS.md``): happiness 6+12; sadness 1+4+15; surprise
+The AU combinations are the EMFACS prototypes as commonly tabulated (Friesen & Ekman, EMFACS-7, 1983):
+happiness 6+12; sadness 1+4+15; surprise
 1+2+5B+26; fear 1+2+4+5+7+20+26; anger 4+5+7+23; disgust 9+15+16; contempt R12A+R14A (one-sided).
 
 The emotion words label drawn faces and a textbook table. The library never turns a learner's own movements
-into an emotion label, score or grade (EU AI Act Art. 5(1)(f); see FACTS.md, "The legal line").
+into an emotion label, score or grade: the EU AI Act, Art. 5(1)(f), forbids inferring the emotions of people in
+education.
 """
 
 from __future__ import annotations

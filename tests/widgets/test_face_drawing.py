@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from microexp_widgets.face_drawing import DRAWN_AUS, face_svg, normalize_code
-from microexp_widgets.prototypes import PROTOTYPES, parse_facs
+from microexp_widgets.widgets.face_drawing import DRAWN_AUS, face_svg, normalize_code
+from microexp_widgets.widgets.prototypes import PROTOTYPES, parse_facs
 
 CONTRACT_AUS = [
     "AU01",
