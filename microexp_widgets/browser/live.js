@@ -106,6 +106,7 @@ async function loadFiles(filesModel, listing) {
         throw new PlainError(`The face model's file ${file.name} arrived altered (its SHA-256 differs)`);
       }
       bytes.set(file.name, data);
+      // A full or refused cache only means the next page fetches the files again.
       if (cache) cache.put(cacheKey(file.sha256), new Response(data)).catch(() => {});
     }
   }
@@ -253,6 +254,7 @@ class Live {
       if (token !== this.cameraToken || this.closed) return;
       this.stream = stream;
       this.video.srcObject = stream;
+      // The preview is muted and follows a click; if play() is refused, frames still arrive and are analysed.
       await this.video.play().catch(() => {});
       this.rate = { frames: 0, since: performance.now(), shown: 0 };
       this.nextFrame();
@@ -456,9 +458,6 @@ class Live {
         <div class="microexp-live-rate"></div>
         <div class="microexp-live-meters"></div>
       </div>`;
-    const style = document.createElement("style");
-    style.textContent = STYLE;
-    root.prepend(style);
     const view = {
       root,
       stage: root.querySelector(".microexp-live-stage"),
@@ -546,24 +545,6 @@ class Live {
     this.detach();
   }
 }
-
-const STYLE = `
-.microexp-live { display: flex; gap: 12px; align-items: flex-start; font-size: 13px; margin-bottom: 8px; }
-.microexp-live-stage { position: relative; width: 320px; }
-.microexp-live-video { width: 320px; height: auto; transform: scaleX(-1); background: #222; display: block; }
-.microexp-live-overlay { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
-  font-size: 72px; color: white; text-shadow: 0 0 8px black; pointer-events: none; }
-.microexp-live-side { display: flex; flex-direction: column; gap: 4px; min-width: 260px; }
-.microexp-live-clock { font-weight: bold; color: #b00020; min-height: 1.2em; }
-.microexp-live-face.found { color: #1b7f3a; } .microexp-live-face.missing { color: #8a6d00; }
-.microexp-live-rate { color: #555; }
-.microexp-live-region-title { font-weight: bold; text-transform: capitalize; margin-top: 4px; }
-.microexp-live-meter { display: flex; align-items: center; gap: 6px; }
-.microexp-live-meter > span:first-child { width: 170px; }
-.microexp-live-track { width: 90px; height: 8px; background: #e4e4e4; display: inline-block; }
-.microexp-live-bar { height: 8px; background: #3b6ea8; display: block; width: 100%; transform: scaleX(0);
-  transform-origin: left; transition: transform 100ms linear; }
-`;
 
 function initialize({ model }) {
   const live = new Live(model);

@@ -46,6 +46,7 @@ class LiveFaceModel(anywidget.AnyWidget):
     """
 
     _esm = Path(__file__).with_name("live.js")
+    _css = Path(__file__).with_name("live.css")
 
     files_id = traitlets.Unicode(help="model id of the kernel's shared FaceModelFiles").tag(sync=True)
     """Type: str. Where the page gets the model and its runtime."""
