@@ -56,12 +56,23 @@ def test_config_culls_idle_servers_and_prepulls_the_image(config):
     assert config["proxy"]["https"]["enabled"] is True, "browsers give the camera only to HTTPS pages"
 
 
-def test_readme_table_is_the_one_the_measured_figures_give():
-    sizing = _sizing()
+def _shown_table(name: str) -> str:
     readme = (DEPLOY / "README.md").read_text()
-    shown = re.search(r"<!-- sizing table: .*? -->\n(.*?)\n<!-- end of sizing table -->", readme, re.DOTALL)
-    assert shown, "deploy/README.md has lost its sizing table markers"
-    assert shown.group(1).strip() == sizing.table(sizing.load()).strip()
+    shown = re.search(rf"<!-- {name}: .*? -->\n(.*?)\n<!-- end of {name} -->", readme, re.DOTALL)
+    assert shown, f"deploy/README.md has lost its {name} markers"
+    return shown.group(1).strip()
+
+
+def test_readme_tables_are_the_ones_the_measured_figures_give():
+    sizing = _sizing()
+    figures = sizing.load()
+    assert _shown_table("sizing table") == sizing.table(figures).strip()
+    assert _shown_table("measured figures") == sizing.figures_table(figures).strip()
+
+
+def test_the_memory_limit_holds_a_learner_whose_page_cannot_run_the_face_model(config):
+    limit_mib = int(config["singleuser"]["memory"]["limit"].removesuffix("M"))
+    assert limit_mib >= _sizing().KERNEL_ROUTE_PEAK_MIB, "a take analysed in the kernel would be killed"
 
 
 def test_the_figures_file_holds_what_the_room_test_prints():
