@@ -97,3 +97,25 @@ def test_build_script_renders_the_binder_folder_with_repo2docker():
     assert result.returncode == 0, result.stderr[-2000:]
     dockerfile = result.stdout
     assert "binder/requirements.txt" in dockerfile and "binder/postBuild" in dockerfile, dockerfile[-2000:]
+
+
+def test_the_readme_and_the_guide_give_the_same_sizes():
+    """The top README's room section shows the sizing table; the guide's launch section names the three routes,
+    links the table and gives each room size's memory and cores."""
+    import nbformat
+
+    sizing = _sizing()
+    figures = sizing.load()
+    root = DEPLOY.parent
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("## A room or a course") :]
+    section = section[: section.index("\n## ", 1)]
+    assert sizing.table(figures).strip() in section, "README.md's room section shows an outdated sizing table"
+    guide = nbformat.read(root / "lessons" / "facilitator_guide.ipynb", as_version=4)
+    (launch,) = [" ".join(c.source.split()) for c in guide.cells if c.source.startswith("## Launching the suite")]
+    for route in ("**Binder**", "**A hub.**", "**A laptop**"):
+        assert route in launch, route
+    assert "](../deploy/README.md#how-big-a-server)" in launch
+    for learners in sizing.ROOM_SIZES:
+        memory, cores = sizing.room(figures, learners)
+        assert f"{memory:.0f} GiB and {cores} cores for {learners}" in launch, (learners, memory, cores)
