@@ -100,7 +100,8 @@ def figures_table(figures: dict) -> str:
         ("of which the kernel, by the recorder's own count", _span(each("kernel_cpu_s_per_take"), " s", 2)),
         ("Stop to timeline in the kernel, while the others still recorded", _span(each("stop_to_timeline_s"), " s")),
         ("face model running in the page, after the recorder cell ran", _span(each("page_model_ready_s"), " s")),
-        ("sent from the server to the page until then (the face model and its runtime, once per browser)",
+        ("sent from the server to the page until then, over its kernel connection (mostly the face model and its "
+         "runtime, which the browser then keeps)",
          _span(each("page_mb_from_server_until_model_ready"), " MB")),
         ("frames analysed per second in the page", _span(each("page_analysed_fps"))),
         ("page time per analysed frame", _span(each("page_ms_per_frame"), " ms", 0)),
