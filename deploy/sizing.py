@@ -110,7 +110,7 @@ def figures_table(figures: dict) -> str:
         ("hub start-up, until its API answers through the proxy", f"{figures['hub_start_s']:.1f} s (the hub)"),
         ("hub and proxy, peak memory", f"{figures['hub_and_proxy_peak_mib']:.0f} MiB (the hub)"),
         (f"load average (1 min) on the {figures['cores']}-core machine before and after the takes",
-         f"{figures['load_average_1min_before_takes']:g} and {figures['load_average_1min']:g} (the machine)"),
+         f"{figures['load_average_1min_before_takes']:.1f} and {figures['load_average_1min']:.1f} (the machine)"),
     ]  # fmt: skip
     rows = ["| figure (per learner unless said) | measured |", "| --- | --- |"]
     rows += [f"| {label} | {value} |" for label, value in measured]
