@@ -56,12 +56,23 @@ def test_config_culls_idle_servers_and_prepulls_the_image(config):
     assert config["proxy"]["https"]["enabled"] is True, "browsers give the camera only to HTTPS pages"
 
 
-def test_readme_table_is_the_one_the_measured_figures_give():
-    sizing = _sizing()
+def _shown_table(name: str) -> str:
     readme = (DEPLOY / "README.md").read_text()
-    shown = re.search(r"<!-- sizing table: .*? -->\n(.*?)\n<!-- end of sizing table -->", readme, re.DOTALL)
-    assert shown, "deploy/README.md has lost its sizing table markers"
-    assert shown.group(1).strip() == sizing.table(sizing.load()).strip()
+    shown = re.search(rf"<!-- {name}: .*? -->\n(.*?)\n<!-- end of {name} -->", readme, re.DOTALL)
+    assert shown, f"deploy/README.md has lost its {name} markers"
+    return shown.group(1).strip()
+
+
+def test_readme_tables_are_the_ones_the_measured_figures_give():
+    sizing = _sizing()
+    figures = sizing.load()
+    assert _shown_table("sizing table") == sizing.table(figures).strip()
+    assert _shown_table("measured figures") == sizing.figures_table(figures).strip()
+
+
+def test_the_memory_limit_holds_a_learner_whose_page_cannot_run_the_face_model(config):
+    limit_mib = int(config["singleuser"]["memory"]["limit"].removesuffix("M"))
+    assert limit_mib >= _sizing().KERNEL_ROUTE_PEAK_MIB, "a take analysed in the kernel would be killed"
 
 
 def test_the_figures_file_holds_what_the_room_test_prints():
@@ -86,3 +97,25 @@ def test_build_script_renders_the_binder_folder_with_repo2docker():
     assert result.returncode == 0, result.stderr[-2000:]
     dockerfile = result.stdout
     assert "binder/requirements.txt" in dockerfile and "binder/postBuild" in dockerfile, dockerfile[-2000:]
+
+
+def test_the_readme_and_the_guide_give_the_same_sizes():
+    """The top README's room section shows the sizing table; the guide's launch section names the three routes,
+    links the table and gives each room size's memory and cores."""
+    import nbformat
+
+    sizing = _sizing()
+    figures = sizing.load()
+    root = DEPLOY.parent
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("## A room or a course") :]
+    section = section[: section.index("\n## ", 1)]
+    assert sizing.table(figures).strip() in section, "README.md's room section shows an outdated sizing table"
+    guide = nbformat.read(root / "lessons" / "facilitator_guide.ipynb", as_version=4)
+    (launch,) = [" ".join(c.source.split()) for c in guide.cells if c.source.startswith("## Launching the suite")]
+    for route in ("**Binder**", "**A hub.**", "**A laptop**"):
+        assert route in launch, route
+    assert "](../deploy/README.md#how-big-a-server)" in launch
+    for learners in sizing.ROOM_SIZES:
+        memory, cores = sizing.room(figures, learners)
+        assert f"{memory:.0f} GiB and {cores} cores for {learners}" in launch, (learners, memory, cores)
