@@ -14,18 +14,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from page_checks import TIMELINE_DRAWN
 
 pytestmark = pytest.mark.browser
 
 LESSON = Path(__file__).resolve().parents[2] / "lessons" / "01_blink_and_you_miss_it.ipynb"
 TAKE_SECONDS = 4.0
-TIMELINE_DRAWN = """
-() => {
-  const titles = [...document.querySelectorAll('.microexp-timeline-view .gtitle')];
-  const options = document.querySelectorAll('.microexp-events select option');
-  return titles.some(t => t.textContent.startsWith('Facial movements')) && options.length > 0;
-}
-"""
 
 
 def button(page, name: str):

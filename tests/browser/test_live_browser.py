@@ -3,7 +3,8 @@
 One take of about 10 s is recorded with the buttons (module fixture ``take``); the tests check what it must be: Stop ->
 timeline quickly, at least 20 analysed frames per second, a small number of bytes per second from the browser to the
 server, under a second of kernel CPU, AU12 found on the clip's smiles, every camera track ended, no request off
-localhost. A take of a minute carries only numbers, under half a megabyte. Another test takes the browser's WebAssembly SIMD away and checks the kernel route (FAULTS P6).
+localhost. A take of a minute carries only numbers, under half a megabyte. Another test takes the browser's
+WebAssembly SIMD away and checks the kernel route (FAULTS P6).
 """
 
 from __future__ import annotations

@@ -34,18 +34,12 @@ from browser.conftest import (
     _write_lab_settings,
     write_notebook,
 )
+from page_checks import TIMELINE_DRAWN
 
 pytestmark = pytest.mark.browser
 
 LESSON_00 = Path(__file__).resolve().parents[2] / "lessons" / "00_start_here.ipynb"
 TAKE_SECONDS = 4.0
-TIMELINE_DRAWN = """
-() => {
-  const titles = [...document.querySelectorAll('.microexp-timeline-view .gtitle')];
-  const options = document.querySelectorAll('.microexp-events select option');
-  return titles.some(t => t.textContent.startsWith('Facial movements')) && options.length > 0;
-}
-"""
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
+from page_checks import TIMELINE_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -118,15 +119,6 @@ def wait_for_status(page, pattern: str, timeout_s: float = 30) -> str:
         polling=50,
     )
     return status_text(page)
-
-
-TIMELINE_DRAWN = """
-() => {
-  const titles = [...document.querySelectorAll('.microexp-timeline-view .gtitle')];
-  const options = document.querySelectorAll('.microexp-events select option');
-  return titles.some(t => t.textContent.startsWith('Facial movements')) && options.length > 0;
-}
-"""
 
 
 @pytest.fixture(scope="module")

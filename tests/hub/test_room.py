@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 
 import pytest
 from browser.conftest import _OPENED_JS, LabNotebook
+from browser.page_checks import TIMELINE_TITLE_DRAWN
 from hub import room as room_module
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -49,10 +50,6 @@ OPEN_TIMEOUT_S = 150
 STOP_TO_TIMELINE_LIMIT_S = 60
 MAX_REQUESTS_PER_LEARNER = 1500
 
-TIMELINE_DRAWN = """
-() => [...document.querySelectorAll('.microexp-timeline-view .gtitle')]
-  .some(t => t.textContent.startsWith('Facial movements'))
-"""
 
 STATUS = ".microexp-recorder .microexp-status .widget-html-content"
 # The page's own clock beside the preview says "REC" while the take records: the page keeps the take's time (its
@@ -268,7 +265,7 @@ def takes(room, room_browser, tmp_path_factory) -> dict:
     hub_cpu = room_module.cpu_seconds(hub.processes()) - hub_cpu_before
     screens = tmp_path_factory.mktemp("room-screens")
     for run in runs:
-        run.nb.page.wait_for_function(TIMELINE_DRAWN, timeout=60_000, polling=250)
+        run.nb.page.wait_for_function(TIMELINE_TITLE_DRAWN, timeout=60_000, polling=250)
         run.nb.page.locator(".microexp-timeline-view").first.scroll_into_view_if_needed()
         run.nb.page.screenshot(path=str(screens / f"{run.name}.png"))
     print(f"\nscreenshots of each learner's page: {screens}")
