@@ -93,8 +93,7 @@ class LiveRoute:
             timeline.page_stills = self._live.stills_of(number)  # the apex picture stays in the page
             take.forget()
             self._analysis_id += 1
-            self._deliver(self._analysis_id, timeline, "your take")
-            self.take_figures = {
+            figures = {
                 "seconds": seconds,
                 "analysed_frames": float(take.frames),
                 "analysed_fps": take.frames / seconds,
@@ -102,6 +101,6 @@ class LiveRoute:
                 "page_ms_per_frame": float(info.get("msPerFrame") or 0),
                 "kernel_cpu_s": time.process_time() - self._cpu_started,
                 "bytes_received": float(self._live.received_bytes - self._bytes_started),
-                "stop_to_timeline_s": self._timings.get("delivered", 0.0) - self._timings.get("stop", 0.0),
-                "last_frames_to_timeline_s": self._timings.get("delivered", 0.0) - self._timings["received"],
             }
+            # Set before on_timeline fires, so a callback reads this take's figures, not the previous take's.
+            self._deliver(self._analysis_id, timeline, "your take", figures=figures)

@@ -295,6 +295,11 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         return self._probe
 
     @property
+    def model_state(self) -> str:
+        """The face model in the page: "loading", then "ready", or "failed" (takes then go the kernel route)."""
+        return self._live.model_state
+
+    @property
     def camera_on(self) -> bool:
         """True while this recorder holds the camera."""
         return self._camera is not None
@@ -325,7 +330,7 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
             self._probe.camera_id = ""
             camera.close()
 
-    def _deliver(self, analysis_id: int, timeline: AUTimeline, label: str) -> None:
+    def _deliver(self, analysis_id: int, timeline: AUTimeline, label: str, figures: dict | None = None) -> None:
         with self._lock:
             if analysis_id != self._analysis_id or self._closed:
                 timeline.forget_clip()
@@ -346,6 +351,12 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
             extra = " ".join(timeline.warnings)
             self._set_status("idle", f"{summary} {extra}".strip())
             self._timings["delivered"] = time.monotonic()
+            if figures is not None:  # a browser-route take: its figures, with the kernel's time to the timeline
+                self.take_figures = {
+                    **figures,
+                    "stop_to_timeline_s": self._timings["delivered"] - self._timings.get("stop", 0.0),
+                    "last_frames_to_timeline_s": self._timings["delivered"] - self._timings["received"],
+                }
             self.timeline = timeline
             self._timings["drawn"] = time.monotonic()  # linked views redraw in the observer above
         self._timeline_callbacks(timeline)

@@ -94,7 +94,7 @@ def take(module_notebook) -> LiveTakeResult:
     page = nb.page
     page.set_viewport_size({"width": 1280, "height": 720})
     nb.run_all()
-    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=120, interval_s=1.0)
+    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
     button(page, "Record").click()
     try:
         button(page, "I understand, start the camera").click(timeout=10_000)
@@ -181,7 +181,7 @@ def test_p6_without_webassembly_simd_the_recorder_says_so_and_uses_the_kernel_ro
     nb = notebook([SETUP], init_script=NO_SIMD + TRACK_SPY, name="live_fallback")
     nb.run_all()
     page = nb.page
-    nb.wait_for_kernel_value("rec._live.model_state", "failed", timeout_s=60, interval_s=1.0)
+    nb.wait_for_kernel_value("rec.model_state", "failed", timeout_s=60, interval_s=1.0)
     notice = page.locator(".microexp-route").first.inner_text()
     assert "WebAssembly SIMD" in notice and "analysed in Python instead" in notice, notice
     button(page, "Record").click()
@@ -204,7 +204,7 @@ def test_b9_a_take_of_a_minute_is_analysed_in_the_page_and_sends_only_numbers(no
     )
     page = nb.page
     nb.run_all()
-    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=120, interval_s=1.0)
+    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
     button(page, "Record").click()
     button(page, "I understand, start the camera").click(timeout=10_000)
     wait_for_status(page, "REC", timeout_s=30)

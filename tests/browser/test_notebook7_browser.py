@@ -161,7 +161,7 @@ def test_a_recorder_take_in_notebook7(open_in_notebook7, tmp_path):
     nb.run_all()
     page = nb.page
     # The face model reaches the page from the kernel and starts there before the take, as in JupyterLab.
-    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=180, interval_s=1.0)
+    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=180, interval_s=1.0)
     button(page, "Record").click()
     page.locator("button:visible").filter(has_text=re.compile("start the camera", re.IGNORECASE)).first.click()
     page.locator(".microexp-recorder").get_by_text(re.compile("REC")).first.wait_for(timeout=60_000)

@@ -128,7 +128,7 @@ def take(module_notebook) -> Take:
     page = nb.page
     assert page.evaluate("() => window.__microexpTracks.length") == 0, "the camera started before any click"
     # The face model reaches the page first (a few MB from the kernel); then the take is made as a learner would.
-    nb.wait_for_kernel_value("rec._live.model_state", "ready", timeout_s=180, interval_s=1.0)
+    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=180, interval_s=1.0)
     button(page, "Record").click()
     button(page, "I understand, start the camera").click()
     wait_for_status(page, "REC", timeout_s=60)

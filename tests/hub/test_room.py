@@ -9,7 +9,7 @@ browser route, that no learner can read another's files, and prints the figures 
 ``deploy/README.md`` is built from (set ``MICROEXP_ROOM_FIGURES=path.json`` to also write them to a file).
 
 It drives the recorder through what the lesson shows and reads the kernel's side through the public API
-(``Recorder.timeline``, ``on_timeline``, ``take_figures``) and the recorder's ``_live.model_state``, the value the
+(``Recorder.timeline``, ``on_timeline``, ``take_figures``) and the recorder's ``model_state``, the value the
 page sets once its face model runs.
 """
 
@@ -146,7 +146,7 @@ def _note_model_ready(change):
     if change.new == "ready" and not _model_ready:
         _model_ready.append(time.time())
 recorder._live.observe(_note_model_ready, "model_state")
-if recorder._live.model_state == "ready":
+if recorder.model_state == "ready":
     _model_ready.append(time.time())
 """
 
@@ -162,7 +162,7 @@ def _wait_for_every_page_model(runs: list[LearnerRun]) -> None:
         for run in list(waiting):
             state = json.loads(
                 run.nb.execute(
-                    "import json\nprint(json.dumps([recorder._live.model_state, recorder._live.failure, _model_ready]))"
+                    "import json\nprint(json.dumps([recorder.model_state, recorder._live.failure, _model_ready]))"
                 )
             )
             model_state, failure, ready_at = state
@@ -278,7 +278,7 @@ def takes(room, room_browser, tmp_path_factory) -> dict:
                 "tl = recorder.timeline\n"
                 "print(json.dumps({'frames': tl.frames, 'face_frames': tl.face_frames, 'events': len(tl.events),"
                 " 'duration_s': tl.duration_s, 'uid': os.getuid(), 'pid': os.getpid(),"
-                " 'model_state': recorder._live.model_state}))"
+                " 'model_state': recorder.model_state}))"
             )
         )
         run.take_figures = json.loads(run.nb.execute("import json\nprint(json.dumps(recorder.take_figures))"))

@@ -378,6 +378,16 @@ def test_a_live_take_gives_the_same_timeline_as_the_file_and_is_ready_at_stop(pe
     assert rec.take_figures["analysed_fps"] == pytest.approx(pexels_timeline.fps, rel=0.01)
 
 
+def test_on_timeline_reads_the_figures_of_the_take_it_is_called_for():
+    seen = []
+    rec = Recorder(countdown=0, on_timeline=lambda timeline: seen.append(dict(rec.take_figures)))
+    rows = np.zeros((45, ROW_WIDTH), dtype="<f4")
+    rows[:, 0] = np.arange(45) / 30
+    live_take(rec, rows, 1.5)
+    assert len(seen) == 1 and seen[0]["analysed_frames"] == 45, seen
+    assert seen[0]["stop_to_timeline_s"] >= 0 and rec.model_state == "ready"
+
+
 @pytest.mark.slow
 def test_p7_below_20_analysed_frames_per_second_no_movement_is_called_micro(pexels_timeline):
     assert any(e.kind == "micro" for e in pexels_timeline.events), "the clip must have micro movements to withhold"
