@@ -250,6 +250,15 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         f"--LabApp.user_settings_dir={settings_dir}",
         f"--LabApp.workspaces_dir={base / 'workspaces'}",
     ]
+    with running_server("JupyterLab", command, root=root, env=env, log=log, port=port, token=token) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def running_server(
+    name: str, command: list[str], *, root: Path, env: dict, log: Path, port: int, token: str
+) -> Iterator[LabServer]:
+    """Start a Jupyter server, wait until its API answers, and stop it afterwards, whatever happened."""
     with open(log, "wb") as log_handle:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=log_handle, stderr=subprocess.STDOUT)
     server = LabServer(url=f"http://127.0.0.1:{port}", token=token, root=root, process=process, log=log)
@@ -257,14 +266,14 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {process.returncode}:\n{server.log_tail()}")
+                raise RuntimeError(f"{name} exited with code {process.returncode}:\n{server.log_tail()}")
             try:
                 server.api("GET", "/api/status", timeout=2)
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 if time.monotonic() > deadline:
                     raise RuntimeError(
-                        f"JupyterLab did not answer within {LAB_START_TIMEOUT_S} s:\n{server.log_tail()}"
+                        f"{name} did not answer within {LAB_START_TIMEOUT_S} s:\n{server.log_tail()}"
                     ) from None
                 time.sleep(0.3)
         yield server

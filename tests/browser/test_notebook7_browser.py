@@ -12,10 +12,8 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
 import time
-import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -26,12 +24,12 @@ import pytest
 # The shared helpers by their package path: the bare name `conftest` can belong to another folder's conftest.
 from browser.conftest import (
     _OPENED_JS,
-    LAB_START_TIMEOUT_S,
     LabNotebook,
     LabServer,
     _free_port,
     _require_chromium,
     _write_lab_settings,
+    running_server,
     write_notebook,
 )
 from page_checks import TIMELINE_DRAWN
@@ -67,28 +65,8 @@ def notebook7_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabSe
         "--ServerApp.terminals_enabled=False", "--JupyterNotebookApp.expose_app_in_browser=True",
         f"--JupyterNotebookApp.user_settings_dir={settings}",
     ]  # fmt: skip
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = LabServer(url=f"http://127.0.0.1:{port}", token=token, root=root, process=process, log=log)
-    try:
-        deadline = time.monotonic() + LAB_START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"Notebook 7 exited with code {process.returncode}:\n{server.log_tail()}")
-            try:
-                server.api("GET", "/api/status", timeout=2)
-                break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Notebook 7 did not answer in {LAB_START_TIMEOUT_S} s") from None
-                time.sleep(0.3)
+    with running_server("Notebook 7", command, root=root, env=env, log=log, port=port, token=token) as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture
