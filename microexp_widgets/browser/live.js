@@ -223,6 +223,10 @@ class Live {
     model.on("change:camera_id", this.onCamera);
     this.onMessage = (message) => this.handle(message);
     model.on("msg:custom", this.onMessage);
+    // The take ends where the learner pressed Stop, not when the kernel's answer comes back (seconds later on a
+    // busy server): frames after the click, often the learner reaching for the mouse, are not part of the take.
+    this.onClick = (event) => this.stopPressed(event);
+    document.addEventListener("click", this.onClick, true);
     this.load();
   }
 
@@ -314,7 +318,7 @@ class Live {
     this.face = found !== null;
     this.updateLevels(found);
     const take = this.take;
-    if (take && frameMs >= take.t0) {
+    if (take && frameMs >= take.t0 && !(frameMs > take.endAt)) {
       const row = new Float32Array(ROW_WIDTH).fill(NaN);
       row[0] = (frameMs - take.t0) / 1000;
       if (found) {
@@ -381,6 +385,16 @@ class Live {
     }
   }
 
+  stopPressed(event) {
+    const take = this.take;
+    if (!take || take.endAt !== undefined || !(event.target instanceof Element)) return;
+    const stop = event.target.closest(".microexp-stop");
+    const recorder = stop && stop.closest(".microexp-recorder");
+    if (!recorder || ![...this.views].some((view) => recorder.contains(view.root))) return;
+    take.endAt = performance.now();
+    this.paint();
+  }
+
   startCountdown(id) {
     if (this.take || this.countdown) return;
     let left = this.model.get("countdown");
@@ -435,7 +449,7 @@ class Live {
     clearInterval(take.clock);
     this.take = null;
     if (reason !== "camera-off") page.stills.set(`${this.model.get("token")}:${take.id}`, take.stills);
-    const seconds = (performance.now() - take.t0) / 1000;
+    const seconds = (((reason === "stop" && take.endAt) || performance.now()) - take.t0) / 1000;
     const presented =
       take.presented0 !== undefined ? take.presented1 - take.presented0 + 1 : take.analysed;
     const msPerFrame = take.analysed ? take.busyMs / take.analysed : 0;
@@ -521,6 +535,10 @@ class Live {
       if (this.countdown) {
         view.overlay.textContent = String(this.countdown.left);
         view.clock.textContent = `Recording starts in ${this.countdown.left}…`;
+      } else if (this.take && this.take.endAt !== undefined) {
+        const s = (this.take.endAt - this.take.t0) / 1000;
+        view.overlay.textContent = "";
+        view.clock.textContent = `■ stopped at ${s.toFixed(1)} s`;
       } else if (this.take) {
         const s = (performance.now() - this.take.t0) / 1000;
         view.overlay.textContent = "";
@@ -539,6 +557,7 @@ class Live {
 
   close() {
     this.closed = true;
+    document.removeEventListener("click", this.onClick, true);
     this.forgetStills();
     this.model.off("change:camera_id", this.onCamera);
     this.model.off("msg:custom", this.onMessage);

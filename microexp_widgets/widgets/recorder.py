@@ -152,6 +152,7 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         self._record_button = widgets.Button(description="Record", icon="circle", button_style="danger")
         self._record_button.on_click(lambda _: self.start())
         self._stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
+        self._stop_button.add_class("microexp-stop")  # the page ends a take where this was clicked
         self._stop_button.on_click(lambda _: self.stop())
         self._sample_button = widgets.Button(description="Use a sample clip", icon="film", layout=_FIT)
         self._sample_button.on_click(lambda _: self.use_sample(wait=False))

@@ -28,6 +28,8 @@ MAX_BYTES_PER_S = 100_000
 MAX_KERNEL_CPU_S = 1.0
 STOP_TO_TIMELINE_S = 0.5
 MINUTE_TAKE_S = 61.0
+BEFORE_STOP_S = 3.0
+SERVER_DELAY_S = 2.0
 MAX_BYTES_PER_MINUTE = 500_000  # numbers only: about 0.4 MB a minute; a minute of webm video would be some 12 MB
 # Above this load per core the shared machine cannot give the page the CPU the speed figures need; they are then
 # recorded and reported, and only the checks that do not depend on speed are made.
@@ -64,6 +66,20 @@ SETUP = (
     "rec = Recorder(max_seconds=30, countdown=1, view=view)\n"
     "rec"
 )
+
+
+# A slow hub: once window.__microexpDelayMs is set, everything the page sends reaches the server that much later
+# (in order), so the kernel's answer to Stop comes back late.
+DELAYED_SENDS = """
+(() => {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const delay = window.__microexpDelayMs;
+    if (!delay) return send.call(this, data);
+    setTimeout(() => send.call(this, data), delay);
+  };
+})();
+"""
 
 
 def load_per_core() -> float:
@@ -224,3 +240,26 @@ def test_b9_a_take_of_a_minute_is_analysed_in_the_page_and_sends_only_numbers(no
     assert figures["last_frames_to_timeline_s"] <= STOP_TO_TIMELINE_S / 2, figures
     tracks = page.evaluate("() => window.__microexpTracks.map(t => t.readyState)")
     assert tracks and all(state == "ended" for state in tracks), tracks
+
+
+def test_a_take_ends_where_stop_was_clicked_even_when_the_server_answers_late(notebook):
+    nb = notebook([SETUP, "view"], init_script=DELAYED_SENDS + TRACK_SPY, name="live_late_stop")
+    page = nb.page
+    nb.run_all()
+    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
+    button(page, "Record").click()
+    button(page, "I understand, start the camera").click(timeout=10_000)
+    wait_for_status(page, "REC", timeout_s=30)
+    time.sleep(BEFORE_STOP_S)
+    page.evaluate(f"() => {{ window.__microexpDelayMs = {SERVER_DELAY_S * 1000}; }}")  # a busy hub, from now on
+    button(page, "Stop").click()
+    clock = page.locator(".microexp-live-clock").first
+    page.wait_for_function("() => /stopped at/.test(document.querySelector('.microexp-live-clock').textContent)")
+    stopped_at = float(re.search(r"stopped at ([\d.]+) s", clock.text_content()).group(1))
+    wait_for_status(page, "a face in", timeout_s=SERVER_DELAY_S * 3 + 30)
+    seconds, last_frame_s = map(
+        float, nb.execute("print(rec.take_figures['seconds'], rec.timeline.frame['time_s'].iloc[-1])").split()
+    )
+    assert seconds == pytest.approx(stopped_at, abs=0.06), (seconds, stopped_at)
+    assert last_frame_s <= seconds, (last_frame_s, seconds)
+    assert seconds < BEFORE_STOP_S + SERVER_DELAY_S / 2, "frames after the click became part of the take"
