@@ -159,22 +159,31 @@ class LabServer:
 
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 10.0):
         """Call the server's REST API (``path`` like ``/api/sessions``); return the decoded JSON or None."""
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            f"{self.url}{path}",
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read()
-        return json.loads(payload) if payload else None
+        return call_json_api(f"{self.url}{path}", self.token, method, body, timeout)
 
     def log_tail(self, chars: int = 4000) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
+        return file_tail(self.log, chars)
+
+
+def call_json_api(url: str, token: str, method: str, body: dict | None, timeout: float):
+    """One call to a Jupyter server's or hub's REST API with its token; the decoded JSON answer, or None."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        payload = response.read()
+    return json.loads(payload) if payload else None
+
+
+def file_tail(path: Path, chars: int) -> str:
+    """The end of a server's log, for an error message; empty if it cannot be read."""
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
 
 
 def _write_lab_settings(settings_dir: Path) -> None:

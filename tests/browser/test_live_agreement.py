@@ -136,7 +136,7 @@ def _same_within_one_frame(a, b, period: float) -> bool:
     )
 
 
-def _unmatched_clear_events(times, rows, other_events, period: float) -> list:
+def _unmatched_clear_events(times, rows, own_events, other_events, period: float) -> list:
     """This side's movements that clear the threshold by the allowed model difference and the other side misses."""
     from dataclasses import replace
 
@@ -145,11 +145,10 @@ def _unmatched_clear_events(times, rows, other_events, period: float) -> list:
     strict = replace(DEFAULT_SETTINGS, min_rise=DEFAULT_SETTINGS.min_rise + P99_LIMIT)
     clear = _events(times, rows, strict)
     assert clear, "no movement clears the threshold, so the comparison would check nothing"
-    own = _events(times, rows)
     missed = []
     for movement in clear:
         # The same movement as spotted with the usual threshold: its onset and offset are the ones to compare.
-        (whole,) = [e for e in own if e.au == movement.au and e.onset_s <= movement.apex_s <= e.offset_s]
+        (whole,) = [e for e in own_events if e.au == movement.au and e.onset_s <= movement.apex_s <= e.offset_s]
         if not any(_same_within_one_frame(whole, other, period) for other in other_events):
             missed.append(whole)
     return missed
@@ -182,5 +181,7 @@ def test_page_and_python_spot_the_same_events_on_a_spliced_ground_truth_clip(not
     print(f"page:   {[(e.au, e.onset_s, e.offset_s, e.kind) for e in page_events]}")
     (page_smile,) = [e for e in page_events if e.au == "AU12"]
     assert _same_within_one_frame(page_smile, python_smile, period), (page_smile, python_smile)
-    assert _unmatched_clear_events(times, python_rows, page_events, period) == [], (python_events, page_events)
-    assert _unmatched_clear_events(times, page_rows, python_events, period) == [], (page_events, python_events)
+    missed_by_page = _unmatched_clear_events(times, python_rows, python_events, page_events, period)
+    assert missed_by_page == [], (python_events, page_events)
+    missed_by_python = _unmatched_clear_events(times, page_rows, page_events, python_events, period)
+    assert missed_by_python == [], (page_events, python_events)

@@ -104,11 +104,9 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-@pytest.fixture(scope="module")
-def take(module_notebook) -> LiveTakeResult:
-    nb = module_notebook([SETUP, "view"], init_script=SENT_SPY + TRACK_SPY)  # a fresh kernel, also on a retry
+def start_recording(nb) -> None:
+    """Run the notebook, wait for the page's face model, then Record and consent as a learner does, until "REC"."""
     page = nb.page
-    page.set_viewport_size({"width": 1280, "height": 720})
     nb.run_all()
     nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
     button(page, "Record").click()
@@ -119,6 +117,14 @@ def take(module_notebook) -> LiveTakeResult:
         _shot(page, "live_failed")
         print(status_text(page), nb.console[-30:], nb.execute("print(rec.state, rec.status)"))
         raise
+
+
+@pytest.fixture(scope="module")
+def take(module_notebook) -> LiveTakeResult:
+    nb = module_notebook([SETUP, "view"], init_script=SENT_SPY + TRACK_SPY)  # a fresh kernel, also on a retry
+    page = nb.page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    start_recording(nb)
     sent_at_start = page.evaluate("() => window.__microexpSent")
     time.sleep(TAKE_SECONDS / 2)
     page.locator(".microexp-live").first.scroll_into_view_if_needed()
@@ -219,11 +225,7 @@ def test_b9_a_take_of_a_minute_is_analysed_in_the_page_and_sends_only_numbers(no
         name="live_minute",
     )
     page = nb.page
-    nb.run_all()
-    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
-    button(page, "Record").click()
-    button(page, "I understand, start the camera").click(timeout=10_000)
-    wait_for_status(page, "REC", timeout_s=30)
+    start_recording(nb)
     sent_at_start = page.evaluate("() => window.__microexpSent")
     time.sleep(MINUTE_TAKE_S)
     button(page, "Stop").click()
@@ -245,17 +247,15 @@ def test_b9_a_take_of_a_minute_is_analysed_in_the_page_and_sends_only_numbers(no
 def test_a_take_ends_where_stop_was_clicked_even_when_the_server_answers_late(notebook):
     nb = notebook([SETUP, "view"], init_script=DELAYED_SENDS + TRACK_SPY, name="live_late_stop")
     page = nb.page
-    nb.run_all()
-    nb.wait_for_kernel_value("rec.model_state", "ready", timeout_s=120, interval_s=1.0)
-    button(page, "Record").click()
-    button(page, "I understand, start the camera").click(timeout=10_000)
-    wait_for_status(page, "REC", timeout_s=30)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    start_recording(nb)
     time.sleep(BEFORE_STOP_S)
     page.evaluate(f"() => {{ window.__microexpDelayMs = {SERVER_DELAY_S * 1000}; }}")  # a busy hub, from now on
     button(page, "Stop").click()
     clock = page.locator(".microexp-live-clock").first
     page.wait_for_function("() => /stopped at/.test(document.querySelector('.microexp-live-clock').textContent)")
     stopped_at = float(re.search(r"stopped at ([\d.]+) s", clock.text_content()).group(1))
+    _shot(page, "live_stopped_at")
     wait_for_status(page, "a face in", timeout_s=SERVER_DELAY_S * 3 + 30)
     seconds, last_frame_s = map(
         float, nb.execute("print(rec.take_figures['seconds'], rec.timeline.frame['time_s'].iloc[-1])").split()

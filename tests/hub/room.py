@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from browser.conftest import call_json_api, file_tail
 
 HUB_START_TIMEOUT_S = 90
 SPAWN_TIMEOUT_S = 120
@@ -100,21 +101,10 @@ class Hub:
 
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 15.0):
         self.requests_made += 1
-        request = urllib.request.Request(
-            f"{self.url}/hub/api{path}",
-            data=json.dumps(body).encode() if body is not None else None,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read()
-        return json.loads(payload) if payload else None
+        return call_json_api(f"{self.url}/hub/api{path}", self.token, method, body, timeout)
 
     def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
+        return file_tail(self.log, chars)
 
     def spawn_all(self, names: list[str]) -> None:
         """Start every learner's server at once, as a room logging in together, and time each until ready."""
