@@ -80,6 +80,8 @@ class ClipStudy(widgets.VBox):
             from .take_origin import TakeRoute
 
             self.recorder = mw.Recorder(max_seconds=10, meters=()) if recorder is None else recorder
+            if hasattr(self.recorder, "add_class"):
+                self.recorder.add_class("microexp-no-mirror")  # no picture of the face while the learner talks
             self.video = mw.Replay()
             self._route = TakeRoute(self.recorder, self.study)
             player, header = [self.recorder, self.video], widgets.HTML(_OWN_PROMPT)

@@ -49,12 +49,16 @@ _OWN = {
         "Play it once at normal speed, then as often as you like. The lanes under it show what moved, when and for "
         "how long; pick a movement to move the replay there."
     ),
-    "compare": "<b>Your two ratings, side by side.</b> They are yours: nothing here marks or scores them.",
+    "compare": (
+        "<b>Your two ratings, side by side.</b> They are yours: nothing here marks or scores them. <i>What the "
+        "comparison shows</i>, in lesson 04, says what a gap between them can mean."
+    ),
 }
 _SAMPLE = {
     "predict": (
         "<b>A sample clip: someone else's face, not yours.</b> Watch it once at normal speed, as you would watch "
-        "someone you have just met in a queue, then give your first impression."
+        "someone you have just met in a queue, then give your first impression. (To record a take of your own "
+        "instead, press <i>Record a new take</i>.)"
     ),
     "look": (
         "<b>Now look closely:</b> play it again, slowly if you like, with the lanes of what moved under it. Pick a "
@@ -114,6 +118,8 @@ class PredictThenLook(widgets.VBox):
         self.saved: dict | None = None
         self.stopped = False
         self.recorder = mw.Recorder(max_seconds=20, meters=()) if recorder is None else recorder
+        if hasattr(self.recorder, "add_class"):
+            self.recorder.add_class("microexp-no-mirror")  # no picture of the face while the learner talks
         self._route = TakeRoute(self.recorder, self.add_take)
         self.replay = mw.Replay()
         self.view = mw.TimelineView()
@@ -141,14 +147,17 @@ class PredictThenLook(widgets.VBox):
         self.saved_note = widgets.HTML()
         self._task = widgets.HTML(f"<p><b>The task.</b> {html.escape(task)}</p>")
         self._plan = widgets.HTML(_PLAN)
-        super().__init__(
-            children=[
-                self._plan, self._task, self.recorder, self.guide, self.first_form, self.replay, self.view,
-                self.second_form, self.comparison, widgets.HBox([self.save_button, self.again_button]),
-                self.saved_note, widgets.HBox([self.stop_button, self.resume_button]),
-            ],
-            **kwargs,
-        )  # fmt: skip
+        self._buttons = widgets.HBox([self.save_button, self.again_button])
+        self._stop_row = widgets.HBox([self.stop_button, self.resume_button])
+        # What each step shows, top to bottom: the comparison comes first once there is one, the replay under it.
+        # The replay is drawn (hidden) from the start: its style sheet is what hides the recorder's picture.
+        self._order = {
+            "task": [self._plan, self._task, self.recorder, self.guide, self.replay],
+            "predict": [self.guide, self.replay, self.first_form, self._buttons],
+            "look": [self.guide, self.replay, self.view, self.second_form, self._buttons],
+            "compare": [self.guide, self.comparison, self._buttons, self.saved_note, self.replay, self.view],
+        }
+        super().__init__(children=[*self._order["task"], self._stop_row], **kwargs)
         memory.remember(self)
         self._draw()
 
@@ -268,6 +277,7 @@ class PredictThenLook(widgets.VBox):
         }
         for part, shown in show.items():
             part.layout.display = None if shown and not self.stopped else "none"
+        self.children = [*self._order[step], self._stop_row]
         self.stop_button.layout.display = "none" if self.stopped else None
         self.resume_button.layout.display = None if self.stopped else "none"
         self.saved_note.layout.display = "none" if self.stopped else None

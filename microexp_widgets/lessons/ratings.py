@@ -60,15 +60,18 @@ class RatingForm(widgets.VBox):
         self.question = widgets.HTML()
         # Toggle buttons with nothing chosen: a slider would start somewhere and pull the answer towards it.
         self.scale = widgets.ToggleButtons(
-            options=[(str(i), i) for i in range(11)], value=None, style={"button_width": "2.6em"},
+            options=[(str(i), i) for i in range(11)], value=None, style={"button_width": "3.2em"},
             tooltips=[SCALE] * 11,
         )  # fmt: skip
         self.movements_question = widgets.HTML()
         self.boxes = [
-            widgets.Checkbox(description=m, indent=False, layout=widgets.Layout(width="auto")) for m in MOVEMENTS
+            widgets.Checkbox(description=m, indent=False, layout=widgets.Layout(width="19em")) for m in MOVEMENTS
         ]
         self.done_button = widgets.Button(
-            description=button, icon="arrow-right", button_style="primary", layout=widgets.Layout(width="auto")
+            description=button,
+            icon="arrow-right",
+            button_style="primary",
+            layout=widgets.Layout(width="auto", align_self="flex-start"),
         )
         self.done_button.on_click(lambda _: self.done())
         self.hint = widgets.HTML()
@@ -78,7 +81,7 @@ class RatingForm(widgets.VBox):
                 self.question,
                 self.scale,
                 self.movements_question,
-                widgets.VBox(self.boxes, layout=widgets.Layout(flex_flow="column")),
+                widgets.Box(self.boxes, layout=widgets.Layout(flex_flow="row wrap", max_width="40em")),
                 self.done_button,
                 self.hint,
             ]

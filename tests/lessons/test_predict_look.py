@@ -48,8 +48,14 @@ def practice() -> PredictThenLook:
     return PredictThenLook(recorder=widgets.HTML("stand-in for the recorder"))
 
 
-def shown(widget) -> bool:
-    return widget.layout.display != "none"
+def shown(widget, steps: PredictThenLook | None = None) -> bool:
+    """On show: not hidden, and among the widget's parts (the children, or a row of buttons among them)."""
+    if widget.layout.display == "none":
+        return False
+    if steps is None:
+        return True
+    rows = [c for c in steps.children if isinstance(c, widgets.Box)]
+    return widget in steps.children or any(widget in row.children for row in rows)
 
 
 def visible_text(practice: PredictThenLook) -> str:
@@ -77,12 +83,13 @@ def test_the_default_recorder_has_no_live_meters_and_the_task_comes_first():
 def test_an_own_take_asks_for_the_prediction_before_showing_anything():
     steps = practice()
     steps.add_take(take(page="token:1"), origin="camera")
-    assert steps.step == "predict" and shown(steps.first_form)
-    assert not shown(steps.recorder) and not shown(steps.replay) and not shown(steps.view)
+    assert steps.step == "predict" and shown(steps.first_form, steps)
+    assert not shown(steps.recorder, steps) and not shown(steps.replay, steps) and not shown(steps.view, steps)
     assert steps.view.timeline is None  # the lanes wait for the prediction
     assert "Before you see any of it" in steps.guide.value
     steps.predict(7, ("brows pulled down (AU04)",))
-    assert steps.step == "look" and shown(steps.replay) and shown(steps.view) and shown(steps.second_form)
+    assert steps.step == "look" and all(shown(part, steps) for part in (steps.replay, steps.view, steps.second_form))
+    assert steps.children.index(steps.replay) < steps.children.index(steps.view)  # the lanes under the replay
     assert steps.view.timeline is steps.timeline and "as if it were a stranger's" in steps.guide.value
 
 
@@ -91,7 +98,7 @@ def test_the_two_ratings_are_shown_side_by_side_and_never_judged():
     steps.add_take(take(), origin="camera")
     steps.predict(7, ("brows pulled down (AU04)", "lips pressed together (AU24)"))
     steps.rate_again(3, ("lip corners pulled up (AU12)",))
-    assert steps.step == "compare"
+    assert steps.step == "compare" and steps.children.index(steps.comparison) < steps.children.index(steps.replay)
     table = steps.comparison.value
     assert "Before you watched: your prediction" in table and "After you watched, as an observer" in table
     assert "7 on the 0 to 10 scale" in table and "3 on the 0 to 10 scale" in table
