@@ -35,8 +35,8 @@ TASK_04 = (
 _PLAN = (
     "<p><b>How this goes.</b> 1. Record the short task below. 2. Before you see anything, predict how visible your "
     "nerves were. 3. Watch your replay as if it were a stranger's, with the take's movements drawn under it. "
-    "4. Rate again and put the two side by side. There are no live meters while you talk: you look afterwards, "
-    "as an observer.</p>"
+    "4. Rate again and put the two side by side. While you talk there is no picture of you and no live meter: "
+    "you look afterwards, as an observer.</p>"
     "<p><b>Nothing of this take is saved.</b> At the end you may press <i>Save my two ratings</i> to keep them in "
     "your practice log (your numbers and ticks, never video); otherwise they are gone when the kernel stops. "
     "Rather not record? Press <i>Use a sample clip</i> in the recorder to walk through the same steps as an "
