@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from . import memory, store
+from . import memory, store, store_failure
 from .practice_log import render_notice
 
 
@@ -88,7 +88,7 @@ class LessonProgress(widgets.VBox):
             try:
                 mark_done(self.lesson, self.lesson not in completed())
             except store.StoreError as error:
-                self._problem.value = f"<p>{html.escape(str(error))}</p>"
+                self._problem.value = store_failure.sentence_html(error)
                 return
             self.refresh()
 
@@ -101,7 +101,7 @@ class LessonProgress(widgets.VBox):
         try:
             done, notice = completed(), render_notice()
         except store.StoreError as error:
-            self._problem.value = f"<p>{html.escape(str(error))}</p>"
+            self._problem.value = store_failure.sentence_html(error)
             return
         self._draw(done, notice)
 
