@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from ._private_files import write_private
 from .errors import AssetFetchError, ModelUnavailableError, VideoDecodeError, os_reason
 
 EXIT_OK = 0
@@ -70,19 +69,6 @@ def check_output(target: str) -> Path:
     return path
 
 
-def write_private_csv(timeline, path: Path) -> None:
-    """Write the per-frame table readable by its owner only (0600, like every export of face numbers, C4), whole."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".microexp-", suffix=".csv.tmp")  # mkstemp: 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            timeline.to_csv(handle)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def _analyze(args: argparse.Namespace) -> int:
     from .pipeline import analyze_video
 
@@ -95,7 +81,7 @@ def _analyze(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     try:
-        write_private_csv(timeline, output)
+        write_private(output, timeline.to_csv)  # face numbers: 0600 like every other export (docs/faults.md C4)
     except OSError as error:
         raise OutputError(f"Cannot write the output {output}: {os_reason(error)}.") from error
     return EXIT_OK

@@ -53,39 +53,42 @@ def may_change(folder: Path) -> bool:
         return False
 
 
-def _unchanged(action: str) -> str:
-    return "nothing was deleted" if action == "deleted" else "nothing was changed"
+def _so(action: str) -> str:
+    """What did not happen, after a comma: nothing for a read, which changes nothing anyway."""
+    if action == "read":
+        return ""
+    return ", so nothing was deleted" if action == "deleted" else ", so nothing was changed"
 
 
 def permission(action: str, folder: Path) -> StoreError:
     """This account may not open or change the data folder."""
     return StoreError(
-        f"Your data could not be {action} in {folder} because this account has no permission to use that folder, so "
-        f"{_unchanged(action)}; give yourself access to it (chmod u+rwx {folder}) or set MICROEXP_DATA to a folder of "
-        "your own, then try again."
+        f"Your data could not be {action} in {folder} because this account has no permission to use that folder"
+        f"{_so(action)}; give yourself access to it (chmod u+rwx {folder}) or set MICROEXP_DATA to a folder of your "
+        "own, then try again."
     )
 
 
 def busy(action: str, folder: Path, waited_s: float) -> StoreError:
     """Another kernel kept the store locked for longer than this one waits."""
     return StoreError(
-        f"Your data could not be {action} in {folder} because another lesson kept it locked for over {waited_s:g} s, "
-        f"so {_unchanged(action)}; try again in a moment."
+        f"Your data could not be {action} in {folder} because another lesson kept it locked for over {waited_s:g} s"
+        f"{_so(action)}; try again in a moment."
     )
 
 
 def disk_full(action: str, folder: Path) -> StoreError:
     return StoreError(
-        f"Your data could not be {action} in {folder} because the disk is full, so {_unchanged(action)}; free some "
-        "space and try again."
+        f"Your data could not be {action} in {folder} because the disk is full{_so(action)}; free some space and try "
+        "again."
     )
 
 
 def folder_in_the_way(action: str, path: Path) -> StoreError:
     """A folder sits where the store's file belongs: it is not the lessons' to move."""
     return StoreError(
-        f"Your data could not be {action} because {path} is a folder, where the lessons keep their file, so "
-        f"{_unchanged(action)}; move or rename that folder, then try again."
+        f"Your data could not be {action} because {path} is a folder, where the lessons keep their file"
+        f"{_so(action)}; move or rename that folder, then try again."
     )
 
 
@@ -120,7 +123,7 @@ def failure(action: str, error: BaseException, folder: Path, waited_s: float) ->
         return disk_full(action, folder)
     elif code in (SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_IOERR) and not may_change(folder):
         return permission(action, folder)  # SQLite could not make its journal in a folder this account cannot write
-    return StoreError(f"Your data could not be {action} in {folder} ({_reason(error)}); {_unchanged(action)}.")
+    return StoreError(f"Your data could not be {action} in {folder} ({_reason(error)}){_so(action)}.")
 
 
 def _reason(error: BaseException) -> str:

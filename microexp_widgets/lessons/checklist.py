@@ -215,10 +215,8 @@ class Checklist(widgets.VBox):
         result = check_take(timeline)
         if self.log_takes and origin != SAMPLE and not result.problem:
             with store_failure.shown_in(self.card, replace=True, then="The review below is still yours to read."):
-                log_take(
-                    "06_putting_it_together", "checklist take", "checklist take", origin, result,
-                    steps=sum(self.steps_done),
-                )  # fmt: skip
+                steps = sum(self.steps_done)
+                log_take("06_putting_it_together", "checklist take", "checklist take", origin, result, steps=steps)
                 self.card.value = summary_card(practice_log.entries())
         return self._show_review()
 

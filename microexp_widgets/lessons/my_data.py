@@ -7,8 +7,6 @@ import csv
 import html
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from .._private_files import write_private
 from . import _failures, _sqlite, memory, store
 from .practice_log import COLUMNS, render_notice, render_rows
 from .progress import LESSONS
@@ -76,19 +75,6 @@ def summary_html(data: dict[str, Any] | None = None) -> str:
     )
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write a file only its owner may read (0600) in one go: a failed write leaves no temp file and no half file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mkstemp makes it 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def export_my_data(folder: str | Path | None = None) -> Exported:
     """Write the practice log as CSV and a one-page HTML summary, both readable by the learner only (0600).
 
@@ -107,8 +93,8 @@ def export_my_data(folder: str | Path | None = None) -> Exported:
     result = Exported(out / CSV_NAME, out / HTML_NAME)
     try:
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_private(result.csv_path, practice_csv(data))
-        _write_private(result.html_path, summary_html(data))
+        write_private(result.csv_path, lambda handle: handle.write(practice_csv(data)))
+        write_private(result.html_path, lambda handle: handle.write(summary_html(data)))
     except OSError as error:
         raise _failures.failure("exported", error, out, _sqlite.BUSY_TIMEOUT_S) from error
     return result

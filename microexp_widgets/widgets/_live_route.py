@@ -67,8 +67,11 @@ class LiveRoute:
 
     def _on_live_failure(self, number: int, _error: Exception) -> None:
         with self._lock:
-            if self._live_take is not None and self._live_take.number == number:
+            take = self._live_take
+            if take is not None and take.number == number:
                 self._give_up_live_take(_messages.TAKE_FAILED)
+            elif take is None and self.state == "receiving":  # it failed while the take was being joined
+                self._show_problem(_messages.TAKE_FAILED, retry=False, state="idle")
 
     def _give_up_live_take(self, sentence: str) -> None:
         """End the take now, keep nothing of it, and say why (the page is told to stop; its last words are ignored)."""

@@ -292,7 +292,7 @@ def test_L9_an_empty_file_is_a_new_store(learner_folder):
 
 def test_L9_a_read_that_loses_the_store_to_a_delete_creates_no_file(learner_folder, monkeypatch):
     """Before the fix a read that found the store and then lost it (a delete by hand, or another program) made an
-    empty, world-readable file in its place (seen failing)."""
+    empty, world-readable file in its place and raised "no such table" (seen failing)."""
     practice_log.add_entry("04", "reflection", "gone soon", {})
     path = learner_folder / store.STORE_NAME
     real_connect = sqlite3.connect

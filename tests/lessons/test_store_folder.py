@@ -114,10 +114,19 @@ print(json.dumps(said))
 WIDGETS = ("practice log", "progress", "my data", "reflection", "quiz", "mirror", "checklist", "my data delete")
 
 
-def _every_widget_without_override(folder) -> dict[str, str]:
-    run = python_without_override(EVERY_WIDGET, env={"MICROEXP_DATA": str(folder)})
+def _every_widget_with_the_folder_at(folder, mode: int) -> dict[str, str]:
+    """What every widget shows, in a child that cannot override permissions, while ``folder`` has ``mode``; each
+    widget's answer is checked to be no raise."""
+    folder.chmod(mode)
+    try:
+        run = python_without_override(EVERY_WIDGET, env={"MICROEXP_DATA": str(folder)})
+    finally:
+        folder.chmod(0o700)
     assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    said = json.loads(run.stdout.strip().splitlines()[-1])
+    for name in WIDGETS:
+        assert not said[name].startswith("RAISED"), f"{name}: {said[name]}"
+    return said
 
 
 def _a_store_with(folder, summary: str) -> None:
@@ -137,13 +146,7 @@ def _summaries() -> list[str]:
 def test_F1_a_data_folder_this_account_cannot_enter_is_said_in_every_widget(learner_folder):
     """Before the fix every widget constructor and every save raised ``PermissionError`` (seen failing)."""
     _a_store_with(learner_folder, "kept")
-    learner_folder.chmod(0o000)
-    try:
-        said = _every_widget_without_override(learner_folder)
-    finally:
-        learner_folder.chmod(0o700)
-    for name in WIDGETS:
-        assert not said[name].startswith("RAISED"), f"{name}: {said[name]}"
+    said = _every_widget_with_the_folder_at(learner_folder, 0o000)
     for name in ("practice log", "progress", "reflection", "quiz", "mirror", "checklist", "my data delete"):
         assert str(learner_folder) in said[name] and "permission" in said[name], f"{name}: {said[name]}"
     for name in ("delete_my_data", "export_my_data"):
@@ -155,13 +158,7 @@ def test_F1_a_data_folder_this_account_cannot_enter_is_said_in_every_widget(lear
 def test_F1_a_read_only_folder_keeps_the_data_and_says_why_nothing_was_saved_or_deleted(learner_folder):
     """Before the fix ``delete_my_data()`` and ``MyData().delete()`` raised ``PermissionError`` (seen failing)."""
     _a_store_with(learner_folder, "kept")
-    learner_folder.chmod(0o500)
-    try:
-        said = _every_widget_without_override(learner_folder)
-    finally:
-        learner_folder.chmod(0o700)
-    for name in WIDGETS:
-        assert not said[name].startswith("RAISED"), f"{name}: {said[name]}"
+    said = _every_widget_with_the_folder_at(learner_folder, 0o500)
     assert "kept" in said["practice log"]  # reading still works
     for name in ("reflection", "quiz", "mirror", "checklist", "my data delete"):
         assert str(learner_folder) in said[name] and "permission" in said[name], f"{name}: {said[name]}"
@@ -175,13 +172,7 @@ def test_F1_a_damaged_store_in_a_read_only_folder_is_said_and_left_as_it_is(lear
     learner_folder.mkdir()
     path = learner_folder / store.STORE_NAME
     path.write_bytes(b"damaged beyond reading" * 50)
-    learner_folder.chmod(0o500)
-    try:
-        said = _every_widget_without_override(learner_folder)
-    finally:
-        learner_folder.chmod(0o700)
-    for name in WIDGETS:
-        assert not said[name].startswith("RAISED"), f"{name}: {said[name]}"
+    said = _every_widget_with_the_folder_at(learner_folder, 0o500)
     for name in ("practice log", "progress", "reflection", "my data delete"):
         assert str(learner_folder) in said[name] and "permission" in said[name], f"{name}: {said[name]}"
     assert path.read_bytes() == b"damaged beyond reading" * 50

@@ -77,24 +77,33 @@ log.flush()
 
 
 def _watch(folder, stop: threading.Event, seen: dict, problems: list) -> None:
-    """Look at every file in the folder every few milliseconds: its mode, and a backup's bytes once it exists."""
+    """Look at every file in the folder every few milliseconds: its mode, and a backup's bytes while it exists.
+
+    A backup deleted by "delete everything" may be followed within the same second by a new one of the same name
+    (names count seconds): a name gone from a look is forgotten, so only a change of one file counts.
+    """
+    present: dict[str, str] = {}
     while not stop.is_set():
         try:
-            names = os.listdir(folder)
+            names = set(os.listdir(folder))
         except FileNotFoundError:
-            names = []
+            names = set()
+        for gone in set(present) - names:
+            del present[gone]
         for name in names:
             path = os.path.join(folder, name)
             try:
                 mode = stat.S_IMODE(os.stat(path).st_mode)
                 content = Path(path).read_bytes() if name.startswith("learner-backup-") else None
             except (FileNotFoundError, IsADirectoryError):
+                present.pop(name, None)
                 continue
             if mode != 0o600:
                 problems.append(f"{name} is {oct(mode)}")
             if content is not None:
                 digest = hashlib.sha256(content).hexdigest()
-                if seen.setdefault(name, digest) != digest:
+                seen[(name, digest)] = True
+                if present.setdefault(name, digest) != digest:
                     problems.append(f"{name} changed after it was written")
         time.sleep(0.005)
 

@@ -20,19 +20,13 @@ from _live_page import browser_answers_probe, camera_ready, page_sends
 from microexp_widgets.browser.live import ROW_WIDTH
 from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _live_route
-from microexp_widgets.widgets._live_take import MAX_FRAMES_PER_SECOND, frame_budget
+from microexp_widgets.widgets._live_take import MAX_FRAMES_PER_SECOND, LiveTake, frame_budget
 from microexp_widgets.widgets.recorder import Recorder
 
 SMILE = [BLENDSHAPES.index("mouthSmileLeft"), BLENDSHAPES.index("mouthSmileRight")]
 
 
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    _consent.reset_consent()
-    yield
-    for rec in Recorder.instances():
-        rec.close()
-    _consent.reset_consent()
+pytestmark = pytest.mark.usefixtures("fresh_kernel")  # each test starts as a fresh kernel would
 
 
 def still_face(n: int, fps: float = 30.0) -> np.ndarray:
@@ -110,6 +104,7 @@ def test_K1_many_batches_stop_at_the_take_bound_and_memory_stays_within_it():
 
 
 def test_K1_the_bound_follows_the_take_length():
+    """A take of 2 s holds its bound and not one frame more (before the fix every frame was kept: seen failing)."""
     assert frame_budget(10) == math.ceil(10 * MAX_FRAMES_PER_SECOND) + MAX_FRAMES_PER_SECOND
     assert frame_budget(600) > frame_budget(10) * 50
     rec = Recorder(max_seconds=2, countdown=0)
@@ -144,6 +139,8 @@ def test_K2_impossible_times_are_dropped_and_counted():
 
 
 def test_K2_frames_after_the_end_the_page_gave_are_dropped():
+    """Before the fix frames timed after the take's end were kept (seen failing: the timeline ran to 2.97 s of a
+    1.5 s take)."""
     rec = Recorder(max_seconds=10, countdown=0)
     number = recording(rec)
     page_sends(rec, {"kind": "frames", "take": number}, still_face(90))  # 3 s of frames
@@ -191,7 +188,8 @@ def test_K2_a_score_a_hair_over_one_is_kept():
 @pytest.mark.parametrize("when", ["after Stop", "at the limit"])
 def test_K3_a_malformed_ended_message_still_ends_the_take(bad, when, monkeypatch):
     """Before the fix a malformed "ended" raised after the rescue timer was cancelled, so the recorder stayed in
-    "receiving" for good and Record did nothing (seen failing)."""
+    "receiving" (or "recording") for good and Record did nothing; NaN, negative or huge seconds were used unchecked
+    as the take's length (seen failing)."""
     monkeypatch.setattr(_live_route, "ENDED_TIMEOUT_S", 0.2)
     rec = Recorder(max_seconds=10, countdown=0)
     number = recording(rec)
@@ -210,8 +208,8 @@ def test_K3_a_malformed_ended_message_still_ends_the_take(bad, when, monkeypatch
 
 @pytest.mark.parametrize("take", ["abc", None, [1], 1.9, True, {"n": 1}, 2**70, -1])
 def test_K3_a_take_number_that_is_not_a_whole_number_is_dropped(take):
-    """Before the fix a take of "abc", None or a list raised out of the handler, and 1.9 was taken as take 1 (seen
-    failing)."""
+    """Before the fix a take of "abc", None, a list or a dict raised out of the handler, and 1.9 and True were taken
+    as take 1 (seen failing); nothing was counted."""
     rec = Recorder(max_seconds=10, countdown=0)
     number = recording(rec)
     assert number == 1
@@ -230,8 +228,8 @@ def test_K3_a_take_number_that_is_not_a_whole_number_is_dropped(take):
      ({"kind": "started", "take": 1, "extra": "x" * 10_000}, [])],
 )  # fmt: skip
 def test_K3_a_message_of_the_wrong_shape_is_dropped_and_counted(content, buffers):
-    """Before the fix odd buffers and contents raised ``ValueError`` or ``TypeError`` into ipywidgets' dispatcher
-    (seen failing)."""
+    """Before the fix an odd buffer raised ``ValueError`` or ``TypeError`` into ipywidgets' dispatcher, and nothing
+    dropped was counted (seen failing)."""
     rec = Recorder(max_seconds=10, countdown=0)
     number = recording(rec)
     page_sends(rec, content, buffers=buffers)
@@ -243,6 +241,8 @@ def test_K3_a_message_of_the_wrong_shape_is_dropped_and_counted(content, buffers
 
 
 def test_K3_a_started_message_outside_a_countdown_changes_nothing():
+    """Before the fix a second "started" after Stop put the recorder back to "recording" with the camera off (seen
+    failing)."""
     rec = Recorder(max_seconds=10, countdown=0)
     number = recording(rec)
     page_sends(rec, {"kind": "frames", "take": number}, still_face(45))
@@ -264,6 +264,28 @@ def test_K3_a_page_that_never_says_the_take_ended_still_has_it_ended(monkeypatch
     while rec.state != "idle" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert rec.state == "idle" and not rec.camera_on and rec.timeline is not None and rec.timeline.frames == 30
+
+
+@pytest.mark.parametrize("where", ["frames", "ended"])
+def test_K3_a_fault_met_while_handling_a_message_ends_the_take_with_a_sentence(monkeypatch, where):
+    """Before the fix an exception in a handler reached ipywidgets' dispatcher (a traceback under the cell) and the
+    recorder stayed "recording" or "receiving" (seen failing)."""
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a fault of ours")
+
+    monkeypatch.setattr(LiveTake, "add" if where == "frames" else "timeline", broken)
+    rec = Recorder(max_seconds=10, countdown=0)
+    number = recording(rec)
+    page_sends(rec, {"kind": "frames", "take": number}, still_face(45))
+    if where == "ended":
+        finish(rec, number, 1.5, 45)
+    assert rec.state == "idle" and not rec.camera_on and "went wrong" in rec.status and rec.timeline is None
+    monkeypatch.undo()
+    number = recording(rec)
+    page_sends(rec, {"kind": "frames", "take": number}, still_face(45))
+    finish(rec, number, 1.5, 45)
+    assert rec.timeline is not None
 
 
 # ----------------------------------------------------------------------------------------------------

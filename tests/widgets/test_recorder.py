@@ -16,15 +16,7 @@ from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _messages
 from microexp_widgets.widgets.recorder import MAX_LIVE_SECONDS, Recorder
 
-
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    """Each test starts as a fresh kernel would: no consent given, no recorders alive."""
-    _consent.reset_consent()
-    yield
-    for rec in Recorder.instances():
-        rec.close()
-    _consent.reset_consent()
+pytestmark = pytest.mark.usefixtures("fresh_kernel")  # each test starts as a fresh kernel would
 
 
 @pytest.fixture(scope="module")
