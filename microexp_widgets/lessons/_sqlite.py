@@ -35,6 +35,8 @@ SCHEMA = (
 #: How long a kernel waits for another kernel's lock before it says the store is busy (read at each call).
 BUSY_TIMEOUT_S = 30.0
 _VALID = {"practice": valid_entry, "progress": valid_progress, "quiz": valid_quiz}
+# How many rowids past the last readable row a salvage looks at, one by one, for the next readable one.
+_PROBE_AHEAD = 100_000
 # Where SQLite keeps the file change counter and the "version valid for" number in the database header.
 _CHANGE_COUNTER_AT, _VALID_FOR_AT = 24, 92
 
@@ -236,7 +238,8 @@ def _readable_rows(db: sqlite3.Connection, table: str, columns: str) -> Iterator
         except sqlite3.DatabaseError:
             pass
         # A damaged page: look at the rowids after the last good one, one by one, until one reads again.
-        for rowid in range(last + 1, (top if isinstance(top, int) else last + 10_000) + 1):
+        end = min(top, last + _PROBE_AHEAD) if isinstance(top, int) else last + _PROBE_AHEAD
+        for rowid in range(last + 1, end + 1):
             last = rowid
             try:
                 row = db.execute(query.replace("> ?", "= ?"), (rowid,)).fetchone()
