@@ -98,10 +98,11 @@ def _transaction(path: Path, work: Callable[[sqlite3.Connection], T], *, secure:
         if db.in_transaction:  # SQLite ends the transaction itself on a full disk: its error is the one to report
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
+        db.close()
+        _sqlite.roll_back_hot_journal(path)  # a write that failed half-way may have left its journal behind
         raise
     finally:
         db.close()
-        _sqlite.roll_back_hot_journal(path)
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
