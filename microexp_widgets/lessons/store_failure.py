@@ -18,14 +18,15 @@ import ipywidgets as widgets
 
 from ._records import StoreError
 
-#: The colour of a store failure or notice: read as "look at this", not as an error of the learner's.
-COLOUR = "#8a4b00"
+# Marked by an amber bar, not an amber text: the text keeps the theme's own colour, readable in light and dark themes,
+# and reads as "look at this", not as an error of the learner's.
+_STYLE = "border-left:3px solid var(--jp-warn-color1, #b26b00);padding-left:0.6em"
 
 
 def sentence_html(error: StoreError | str, then: str = "") -> str:
-    """The failure as a paragraph of escaped text; ``then`` is a plain sentence added after it."""
+    """The failure (or the store's notice) as a paragraph of escaped text; ``then`` is a plain sentence after it."""
     text = f"{error} {then}".strip()
-    return f"<p class='microexp-store-problem' style='color:{COLOUR}'>{html.escape(text)}</p>"
+    return f"<p class='microexp-store-problem' style='{_STYLE}'>{html.escape(text)}</p>"
 
 
 @contextlib.contextmanager
