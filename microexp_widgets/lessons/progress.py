@@ -75,7 +75,12 @@ class LessonProgress(widgets.VBox):
         #: The course overview as the learner sees it (lessons done, minutes each).
         self.overview = widgets.HTML()
         self._problem = widgets.HTML()
-        self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto", align_self="flex-start"))
+        # Named from the start: when the store cannot be read, the button is never redrawn, yet must say what it does.
+        self._button = widgets.Button(
+            description="Mark this lesson done",
+            icon="check",
+            layout=widgets.Layout(width="auto", align_self="flex-start"),
+        )
         self._button.on_click(lambda _: self.toggle())
         children = [self.overview] + ([self._button] if self.lesson else []) + [self._problem]
         super().__init__(children=children, **kwargs)

@@ -23,6 +23,7 @@ from microexp_widgets.lessons.checklist import Checklist
 from microexp_widgets.lessons.mirror import MirrorPractice
 from microexp_widgets.lessons.my_data import MyData, delete_my_data
 from microexp_widgets.lessons.practice_log import PracticeLog
+from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.quiz import Choice, Quiz
 from microexp_widgets.lessons.reflection import Reflection
 
@@ -38,6 +39,7 @@ from microexp_widgets.lessons.checklist import Checklist
 from microexp_widgets.lessons.mirror import MirrorPractice
 from microexp_widgets.lessons.my_data import MyData
 from microexp_widgets.lessons.practice_log import PracticeLog
+from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.quiz import Choice, Quiz
 from microexp_widgets.lessons.reflection import Reflection
@@ -212,6 +214,7 @@ SMALL_DISK = """
 import json, os
 from microexp_widgets.lessons import practice_log, store
 from microexp_widgets.lessons.practice_log import PracticeLog
+from microexp_widgets.lessons.progress import LessonProgress
 
 disk = os.environ["SMALL_DISK"]
 said = {}
@@ -298,6 +301,8 @@ def test_F3_a_folder_where_the_store_belongs_is_named_and_never_moved(learner_fo
     (in_the_way / "mine.txt").write_text("a file of my own")
     table = PracticeLog().table.value
     assert f"{in_the_way}" in table and "folder" in table
+    lesson = LessonProgress("07_big_picture")
+    assert "is a folder" in lesson._problem.value and lesson._button.description == "Mark this lesson done"
     with pytest.raises(store.StoreError, match="is a folder"):
         practice_log.add_entry("04", "reflection", "where does it go?", {})
     reflection = Reflection("?", lesson="07_big_picture")
