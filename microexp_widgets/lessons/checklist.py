@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import memory, practice_log, store
+from . import memory, practice_log, store_failure
 from .predict_look import LOG_KIND, PredictThenLook
 from .take_origin import SAMPLE
 from .take_words import brow_lines
@@ -125,11 +125,9 @@ class Checklist(widgets.VBox):
         self.practice.use_sample_clip(name)
 
     def refresh_card(self) -> None:
-        """Re-read the practice log and redraw the card."""
-        try:
+        """Re-read the practice log and redraw the card (a store that cannot be read is said in it, in one sentence)."""
+        with store_failure.shown_in(self.card, replace=True):
             self.card.value = summary_card(practice_log.entries())
-        except store.StoreError as error:
-            self.card.value = f"<p>{html.escape(str(error))}</p>"
 
     def clear(self) -> None:
         """Forget the take and its ratings (used by "delete everything")."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import traitlets
 
-from . import memory, practice_log, store
+from . import memory, practice_log, store, store_failure
 from .ratings import Rating, RatingForm, side_by_side
 from .take_origin import LABELS, SAMPLE, TakeRoute, is_sample
 
@@ -214,7 +214,7 @@ class PredictThenLook(widgets.VBox):
         try:
             self.saved = practice_log.add_entry(self.lesson, LOG_KIND, summary, values)
         except store.StoreError as error:
-            self.saved_note.value = f"<p>{html.escape(str(error))} Your ratings are still shown above.</p>"
+            self.saved_note.value = store_failure.sentence_html(error, "Your ratings are still shown above.")
             return None
         self.saved_note.value = "<p>Saved in your practice log: your two ratings and ticks, no video.</p>"
         self._draw()
