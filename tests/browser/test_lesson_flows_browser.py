@@ -116,15 +116,13 @@ def rate(page, form: int, nerves: int, movement: str | None = None) -> None:
         page.get_by_label(movement).locator("visible=true").first.check()
 
 
-def dark(page) -> None:
-    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=15_000)
-    time.sleep(0.5)
-
-
-def light(page) -> None:
-    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
-    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'", timeout=15_000)
+def theme(page, dark: bool) -> None:
+    """Switch JupyterLab's theme, for the screenshots a person looks at (CI, which keeps none, stays light)."""
+    if not SHOTS:
+        return
+    name = "JupyterLab Dark" if dark else "JupyterLab Light"
+    page.evaluate("(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})", name)
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{str(not dark).lower()}'", timeout=15_000)
     time.sleep(0.5)
 
 
@@ -158,17 +156,17 @@ def predict_look_and_compare(nb, page, anchor: str, name: str, owner: str = "pra
     assert page.locator(".microexp-replay img").first.get_attribute("src") != first  # it plays
     shot(page, "Now watch it as if it were a stranger's", f"{name}_look")
     shot(page, "Watching as an observer: how visible were the nerves?", f"{name}_look_rate")
-    dark(page)
+    theme(page, dark=True)
     shot(page, "Now watch it as if it were a stranger's", f"{name}_look_dark")
-    light(page)
+    theme(page, dark=False)
     rate(page, 1, 3)
     button(page, "Done: put my two ratings side by side").click()
     page.get_by_text("Your two ratings, side by side").first.wait_for(timeout=30_000)
     assert logged_origins(nb) == []  # nothing is logged before Save
     shot(page, "Your two ratings, side by side", f"{name}_compare")
-    dark(page)
+    theme(page, dark=True)
     shot(page, "Your two ratings, side by side", f"{name}_compare_dark")
-    light(page)
+    theme(page, dark=False)
     button(page, "Save my two ratings to my practice log").click()
     page.get_by_text("Saved in your practice log").first.wait_for(timeout=15_000)
     assert logged_origins(nb) == ["camera"]
