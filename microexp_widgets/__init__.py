@@ -17,6 +17,7 @@ _EXPORTS = {
     "score_intervals": ".spotting",
     "read_openface_csv": ".openface",
     "AU_TABLE": ".aus",
+    "au_reference": ".aus",
     "ActionUnit": ".aus",
     "fetch_assets": ".assets",
     "sample_path": ".assets",
@@ -29,6 +30,7 @@ _EXPORTS = {
     "AUFace": ".widgets.au_face",
     "FlashDrill": ".widgets.flash_drill",
     "BreathingPacer": ".widgets.pacer",
+    "Replay": ".widgets.replay",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -39,7 +41,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
     from .assets import fetch_assets, sample_path
-    from .aus import AU_TABLE, ActionUnit
+    from .aus import AU_TABLE, ActionUnit, au_reference
     from .errors import AssetFetchError, MicroexpError, ModelUnavailableError, VideoDecodeError
     from .openface import read_openface_csv
     from .pipeline import analyze_video
@@ -49,4 +51,5 @@ if TYPE_CHECKING:
     from .widgets.flash_drill import FlashDrill
     from .widgets.pacer import BreathingPacer
     from .widgets.recorder import Recorder
+    from .widgets.replay import Replay
     from .widgets.timeline_view import TimelineView

@@ -16,7 +16,14 @@ import numpy as np
 
 REGIONS = ("brows", "eyes", "cheeks", "mouth", "jaw")
 
-_WEAK = "This model barely moves this channel for most faces: a flat line does not mean the muscle was still."
+_WEAK = (
+    "This model barely moves this channel for many faces (mediapipe issue #4450): a flat line does not mean the "
+    "muscle was still."
+)
+_WEAK_CHEEKS = (
+    "In this project's two sample clips this channel stayed near 0 even through broad smiles: a flat line may not "
+    "mean the cheeks were still."
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,13 @@ AU_TABLE: tuple[ActionUnit, ...] = (
     ActionUnit("AU04", "brow lowerer", "corrugator supercilii, depressor supercilii", "brows", _pair("browDown")),
     ActionUnit("AU05", "upper lid raiser", "levator palpebrae superioris", "eyes", _pair("eyeWide"), False, _WEAK),
     ActionUnit(
-        "AU06", "cheek raiser", "orbicularis oculi, pars orbitalis", "cheeks", _pair("cheekSquint"), False, _WEAK
+        "AU06",
+        "cheek raiser",
+        "orbicularis oculi, pars orbitalis",
+        "cheeks",
+        _pair("cheekSquint"),
+        False,
+        _WEAK_CHEEKS,
     ),
     ActionUnit("AU07", "lid tightener", "orbicularis oculi, pars palpebralis", "eyes", _pair("eyeSquint")),
     ActionUnit(
@@ -127,6 +140,14 @@ def au_info(code: str) -> ActionUnit:
         raise KeyError(
             f"{code!r} is not an Action Unit this library measures; known codes: {', '.join(AU_CODES)}."
         ) from None
+
+
+def au_reference():
+    """The AU table as the lessons show it (pandas): code, movement, muscle, region, and whether it reads well here."""
+    import pandas as pd
+
+    rows = [(au.code, au.name, au.muscle, au.region, "yes" if au.reliable else "weak") for au in AU_TABLE]
+    return pd.DataFrame(rows, columns=["AU", "movement", "muscle", "region", "reliable here"])
 
 
 def _graded(values: np.ndarray, low: float, high: float) -> np.ndarray:

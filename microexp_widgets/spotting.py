@@ -1,7 +1,8 @@
 """Spot onset, apex and offset of each AU movement, label it micro (<= 500 ms) or macro, and score spotting.
 
 An event starts at the first departure from the AU's baseline, peaks at the apex and ends with the return to baseline
-(Yan et al. 2013 use a 500 ms total duration as the micro-expression cut-off for CASME II). Intervals are scored as in
+(Yan, Wu, Liang, Chen & Fu 2013, J. Nonverbal Behavior, proposed a 500 ms total duration as the micro-expression
+cut-off; the CASME II database is a different paper, Yan et al. 2014, PLoS ONE). Intervals are scored as in
 the MEGC spotting challenges: a prediction is a hit when its intersection-over-union with a true interval is >= 0.5.
 
 An event touching the first or the last analysed frame (docs/faults.md P8) was already under way when the take began,

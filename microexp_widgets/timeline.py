@@ -168,6 +168,18 @@ class AUTimeline:
                 best = frame
         return None if best is None else best.rgb
 
+    def clip_bytes(self) -> bytes | None:
+        """The kept clip itself (read again from its file when it is one), or None when no clip is kept."""
+        clip = self._clip
+        if clip is None:
+            return None
+        if isinstance(clip, bytes | bytearray | memoryview):
+            return bytes(clip)
+        try:
+            return Path(clip).read_bytes()
+        except OSError:
+            return None
+
     def forget_clip(self) -> None:
         """Drop the kept clip (the learner's video) while keeping the numbers."""
         self._clip = None

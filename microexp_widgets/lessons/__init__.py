@@ -1,4 +1,4 @@
-"""Lesson widgets: quizzes, impression ledger, cue clusters, mirror practice, checklist and your own data."""
+"""Lesson widgets: quizzes, impression ledger, cue clusters, predict-then-look practice, checklist and your own data."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ _EXPORTS = {
     "ImpressionLedger": ".ledger",
     "Cue": ".ledger",
     "CueClusterBuilder": ".cue_cluster",
-    "MirrorPractice": ".mirror",
-    "TargetBand": ".take_check",
-    "check_take": ".take_check",
+    "ClipStudy": ".clip_study",
+    "PredictThenLook": ".predict_look",
+    "SOFT_EYES_HALF_SMILE": ".predict_look",
+    "brow_scrunch": ".take_words",
+    "use_sample_if_no_take": ".take_origin",
+    "movement_kinds": ".take_words",
+    "two_stories": ".ledger",
+    "article_scenes": ".cue_cluster",
     "Checklist": ".checklist",
     "LessonProgress": ".progress",
     "LESSONS": ".progress",
@@ -36,9 +41,14 @@ __all__ = [
     "ImpressionLedger",
     "Cue",
     "CueClusterBuilder",
-    "MirrorPractice",
-    "TargetBand",
-    "check_take",
+    "ClipStudy",
+    "PredictThenLook",
+    "SOFT_EYES_HALF_SMILE",
+    "brow_scrunch",
+    "use_sample_if_no_take",
+    "movement_kinds",
+    "two_stories",
+    "article_scenes",
     "Checklist",
     "LessonProgress",
     "LESSONS",
@@ -57,15 +67,17 @@ __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:
     from .checklist import Checklist
-    from .cue_cluster import CueClusterBuilder
-    from .ledger import Cue, ImpressionLedger
+    from .clip_study import ClipStudy
+    from .cue_cluster import CueClusterBuilder, article_scenes
+    from .ledger import Cue, ImpressionLedger, two_stories
     from .memory import remember
-    from .mirror import MirrorPractice
     from .my_data import MyData, delete_my_data, export_my_data
     from .practice_log import PracticeLog
+    from .predict_look import SOFT_EYES_HALF_SMILE, PredictThenLook
     from .progress import LESSONS, LessonProgress
     from .quiz import Choice, Quiz
     from .quiz_bank import quiz_for
     from .reflection import Reflection
     from .store import data_dir
-    from .take_check import TargetBand, check_take
+    from .take_origin import use_sample_if_no_take
+    from .take_words import brow_scrunch, movement_kinds

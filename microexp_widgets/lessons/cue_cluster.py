@@ -176,6 +176,15 @@ def assess(cues: Iterable[str], contexts: Iterable[str] = ()) -> Assessment:
     return Assessment(level, support, explained, against, question, tuple(reasons))
 
 
+def article_scenes() -> str:
+    """Lesson 05: the article's two scenes weighed by the same rules, one line each."""
+    lines = []
+    for cues in (["micro_glare", "crossed_arms", "one_word"], ["micro_glare", "open_posture", "banter"]):
+        result = assess(cues)
+        lines.append(f"{' + '.join(_CUES[k].label for k in cues)}: {result.label}. Ask: {result.question}")
+    return "\n".join(lines)
+
+
 def render(assessment: Assessment) -> str:
     """Render an assessment as HTML."""
     meter = "".join(

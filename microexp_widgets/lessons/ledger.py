@@ -2,7 +2,8 @@
 
 A teaching toy, not a research model: each cue adds ``points`` (negative for an off-putting cue) times
 how much the learner says it counts (``weight``), and every later cue counts ``fade`` times as much as
-the one before, so order matters the way "first impressions" suggest.
+the one before, so order matters the way "first impressions" suggest. The impression is always the learner's of
+the other person in the article's scene: the grimace is hers, the impression yours.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def render(cues: Sequence[Cue], result: LedgerResult) -> str:
     return (
         "<table><thead><tr><th>#</th><th style='text-align:left'>cue</th><th>adds</th><th>impression</th>"
         f"<th>(left: cooler, right: warmer)</th></tr></thead><tbody>{rows}</tbody></table>"
-        f"<p>Impression after all cues: <b>{result.total:+.2f}</b> points. {verdict(result)} {share}</p>"
+        f"<p>Your impression of her after all cues: <b>{result.total:+.2f}</b> points. {verdict(result)} {share}</p>"
     )
 
 
@@ -145,10 +146,23 @@ def verdict(result: LedgerResult) -> str:
             return "The impression ends on the warm side."
         return "The impression ends on the cool side." if result.total < -_EVEN else "The impression ends about even."
     if result.total > _EVEN:
-        return "The later cues outweigh the first blip: the impression ends on the warm side."
+        return "The later cues outweigh the first blip: your impression of her ends on the warm side."
     if result.total < -_EVEN:
-        return "The first blip still outweighs what came after: you are a few points down."
+        return "The first blip still outweighs what came after: your impression of her stays a few points down."
     return "The later cues have about evened out the first blip, but not outweighed it."
+
+
+def two_stories() -> str:
+    """Lesson 03: the default party and the neutral-chat version, always from the default story, in two lines each."""
+    lines = []
+    for name, cues in (
+        ("The default party", DEFAULT_CUES),
+        ("Neutral chat only", [cue for cue in DEFAULT_CUES if cue.key in ("grimace", "smile", "neutral")]),
+    ):
+        result = tally(cues)
+        lines.append(f"{name}: {result.total:+.2f} points; the grimace is {result.focus_share:.0%} of the evidence.")
+        lines.append(f"    {verdict(result)}")
+    return "\n".join(lines)
 
 
 class ImpressionLedger(widgets.VBox):

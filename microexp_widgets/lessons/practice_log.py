@@ -26,7 +26,7 @@ def add_entry(lesson: str, kind: str, summary: str, values: dict[str, Any] | Non
     lesson : str
         Lesson key where it happened.
     kind : str
-        What it was, for example ``"mirror take"``, ``"flash drill"``, ``"reflection"``.
+        What it was, for example ``"predict then look"``, ``"flash drill"``, ``"reflection"``.
     summary : str
         One plain line the learner will read back later (may be the learner's own text).
     values : dict, optional

@@ -22,16 +22,22 @@ class LessonInfo:
 
 #: The lessons in order; keys are the notebook file names without ``.ipynb``.
 LESSONS: tuple[LessonInfo, ...] = (
-    LessonInfo("00_start_here", "Start here: your camera, your data", 8),
-    LessonInfo("01_blink_and_you_miss_it", "Blink and you miss it", 10),
-    LessonInfo("02_what_they_are", "What micro-expressions are", 18),
-    LessonInfo("03_make_or_break", "Can they make or break a first impression?", 10),
-    LessonInfo("04_nudging_your_own", "Nudging your own", 15),
-    LessonInfo("05_decoding_others", "Decoding others without spiralling", 12),
-    LessonInfo("06_putting_it_together", "Putting it all together", 15),
+    LessonInfo("00_start_here", "Start here: your camera, your data", 9),
+    LessonInfo("01_blink_and_you_miss_it", "Blink and you miss it", 11),
+    LessonInfo("02_what_they_are", "What micro-expressions are", 22),
+    LessonInfo("03_make_or_break", "Can they make or break a first impression?", 9),
+    LessonInfo("04_nudging_your_own", "Nudging your own", 19),
+    LessonInfo("05_decoding_others", "Decoding others without spiralling", 15),
+    LessonInfo("06_putting_it_together", "Putting it all together", 17),
     LessonInfo("07_big_picture", "Tiny twitches, big picture", 10),
 )
 _BY_KEY = {lesson.key: lesson for lesson in LESSONS}
+
+
+def lesson_times() -> str:
+    """The lesson files in order with the self-study time each one states, and the total (for the guide)."""
+    lines = [f"{lesson.key}.ipynb  {lesson.minutes:>3} min  {lesson.title}" for lesson in LESSONS]
+    return "\n".join([*lines, f"total {sum(lesson.minutes for lesson in LESSONS)} min"])
 
 
 def lesson_info(key: str) -> LessonInfo:

@@ -1,4 +1,8 @@
-"""Check-your-understanding questions: single choice, multiple choice or a number, feedback per answer."""
+"""Check-your-understanding questions: single choice, multiple choice or a number, with explanatory feedback.
+
+After Check, a choice question explains every option, not only the one picked: why each right one is right and each
+wrong one wrong. An answer that cannot be checked (nothing picked) gets one sentence and gives nothing away.
+"""
 
 from __future__ import annotations
 
@@ -90,6 +94,27 @@ class QuestionSpec:
         if missed:
             lines.append(f"You left out {len(missed)} right answer{'s' if len(missed) > 1 else ''}: look again.")
         return Result(set(picked) == right, tuple(lines))
+
+    def explain(self, response) -> tuple[str, ...]:
+        """What the learner reads after Check: for a choice question, every option with whether it is right, whether
+        it was picked, and its explanation; for a number, the one line :meth:`check` gives."""
+        result = self.check(response)
+        if self.kind == "numeric" or not self._checkable(response):
+            return result.feedback
+        picked = {response} if self.kind == "single" else set(response)
+        lines = []
+        for i, choice in enumerate(self.choices):
+            mark = ("Right" if choice.correct else "Not right") if self.kind == "single" else (
+                "Right to tick" if choice.correct else "Not one to tick")  # fmt: skip
+            yours = (" (your answer)" if self.kind == "single" else " (you ticked it)") if i in picked else ""
+            lines.append(f"{mark}{yours}: \u201c{choice.text}\u201d \u2014 {choice.feedback}")
+        return tuple(lines)
+
+    def _checkable(self, response) -> bool:
+        if self.kind == "single":
+            return isinstance(response, int) and not isinstance(response, bool) and 0 <= response < len(self.choices)
+        picked = list(response or ())
+        return bool(picked) and all(isinstance(i, int) and 0 <= i < len(self.choices) for i in picked)
 
     def _check_number(self, response) -> Result:
         answer = self.numeric
@@ -198,11 +223,12 @@ class Quiz(widgets.VBox):
 
     def check(self) -> Result:
         """Check the current response, show its feedback and return the :class:`Result`."""
-        result = self.spec.check(self.response())
+        response = self.response()
+        result = self.spec.check(response)
         self.result = result
         colour = "#1a7f37" if result.correct else "#9a6700"
         head = "Correct." if result.correct else "Not quite."
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in result.feedback)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.spec.explain(response))
         explanation = f"<p>{html.escape(self.spec.explanation)}</p>" if result.correct and self.spec.explanation else ""
         self.feedback.value = f"<div style='color:{colour}'><b>{head}</b><ul>{items}</ul></div>{explanation}"
         if self.save:

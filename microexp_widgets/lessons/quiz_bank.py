@@ -21,12 +21,18 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                     "notebook's kernel, which on Binder or a hub is a server, and it stays in that kernel's memory.",
                 ),
                 C(
-                    "It goes no further than the computer that runs this notebook's kernel, is kept in memory "
-                    "there, and is written to disk only if you save it yourself.",
+                    "It goes no further than the computer that runs this notebook's kernel, and nothing of it is "
+                    "written to disk unless you choose to save it.",
                     True,
-                    "Yes: and where your browser can run the face model, the video does not even leave your browser; "
-                    "only numbers per frame reach the kernel. On Binder or a hub that kernel runs on a server. "
-                    "The recorder's note says which route it uses, and lesson 07 shows how to delete a take.",
+                    "Yes: where your browser can run the face model, the video does not even leave your browser; "
+                    "only numbers per frame reach the kernel. On Binder or a hub that kernel runs on a server. A "
+                    "take goes into your practice log only if you press Save, and then as your ratings, never video.",
+                ),
+                C(
+                    "Each take's numbers go into your practice log by themselves, so you can see your progress.",
+                    False,
+                    "No: nothing goes into the practice log unless you press a Save button, and the log never "
+                    "holds video or a score of your face.",
                 ),
                 C(
                     "It is saved into the notebook file so you can watch it later.",
@@ -47,7 +53,10 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                 180,
                 10,
                 "ms",
-                right=("Right: 1.38 s - 1.20 s = 0.18 s = 180 ms, under the 500 ms cut-off, so it counts as micro."),
+                right=(
+                    "Right: 1.38 s - 1.20 s = 0.18 s = 180 ms, under the 500 ms cut-off, so this tool labels it "
+                    "micro: a label for its length, nothing more."
+                ),
                 too_low=("Too short: duration runs from onset to offset (1.38 - 1.20 s), not from onset to apex."),
                 too_high=("Too long: subtract the onset time from the offset time and turn seconds into milliseconds."),
             ),
@@ -56,18 +65,20 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     "02_what_they_are": (
         QuestionSpec(
             "02.facts",
-            "Which statements fit micro-expressions as this suite measures them?",
+            "Which statements are fair, as this lesson teaches them?",
             "multiple",
             (
                 C(
-                    "They last under about half a second (CASME II uses a 500 ms cut-off).",
+                    "They last under about half a second (this tool's 500 ms cut-off, the most inclusive one).",
                     True,
-                    "the usual cut-off is half a second; many are much shorter.",
+                    "the 500 ms line comes from Yan et al. (2013); Ekman's training material speaks of 1/25 to "
+                    "1/5 of a second, and Shen et al. (2012) argued for about 200 ms.",
                 ),
                 C(
-                    "Most people feel them rather than consciously see them.",
+                    "That people feel them rather than see them is the article's claim, not something the drill shows.",
                     True,
-                    "the article: your gut notices 'even if your eyeballs missed the micro-glare'.",
+                    "the drill shows that noticing a change on a drawn face is easier than naming it; what a gut "
+                    "feeling picks up in a real conversation is another question.",
                 ),
                 C(
                     "The tool shows which muscles moved (Action Units), not what anyone feels.",
@@ -76,9 +87,10 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                     "concentration, a feeling), so the movement alone does not tell you the feeling.",
                 ),
                 C(
-                    "With enough practice you can stop them completely.",
+                    "They happen all the time, so nearly every face you meet is full of them.",
                     False,
-                    "they are largely involuntary; you can soften their impact, not switch them off.",
+                    "they are rare: even in a lab set up to provoke them, CASME II holds 247 among nearly 3000 facial "
+                    "movements (Yan et al., 2014), and Porter & ten Brinke (2008) found 14 in 697 expressions.",
                 ),
                 C(
                     "A software score from someone's face tells you what they feel.",
@@ -88,17 +100,29 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
             ),
         ),
         QuestionSpec(
-            "02.fraction",
-            "Ekman's training material mentions expressions as short as 1/25 of a second. How many "
-            "milliseconds is that?",
-            "numeric",
-            numeric=NumericAnswer(
-                40,
-                1,
-                "ms",
-                right="Right: 1000 ms / 25 = 40 ms, about one frame of a 25 fps video.",
-                too_low="Too low: divide 1000 ms by 25.",
-                too_high="Too high: divide 1000 ms by 25.",
+            "02.blanks",
+            "In the drill someone said 'something moved' after 14 of 15 real flashes, and also after 4 of 5 blank "
+            "flashes, where nothing moved. What does their noticing line tell you?",
+            "single",
+            (
+                C(
+                    "That they noticed almost every movement, even the 40 ms ones.",
+                    False,
+                    "No: 'yes' came nearly as often when nothing moved, so a high noticing rate is what answering "
+                    "'yes' most of the time gives, whatever was seen.",
+                ),
+                C(
+                    "Little on its own: they said 'yes' almost as often when nothing moved.",
+                    True,
+                    "Yes: noticing only says something was seen where it lies above the 'yes' line of the blank "
+                    "flashes. That is why the drill has blanks, and why its plot draws each question's chance line.",
+                ),
+                C(
+                    "That noticing is easy and naming is hard, whatever the flashes showed.",
+                    False,
+                    "No: a yes/no answer is right by guessing 1 time in 2 and naming one of five 1 time in 5, so the "
+                    "two only compare once the blanks and the chance lines are read too.",
+                ),
             ),
         ),
         QuestionSpec(
@@ -116,7 +140,8 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
                     "Only that the movement lasted 500 ms or less; speaking makes many such movements.",
                     True,
                     "Yes: 'micro' here is a timing label. A research-grade micro-expression is coded by trained "
-                    "people from high-speed video, and talking alone moves the mouth in brief bursts.",
+                    "people frame by frame, sometimes from high-speed video (CASME II was filmed at 200 frames per "
+                    "second), and talking alone moves the mouth in brief bursts.",
                 ),
                 C(
                     "Which emotion you felt at that moment.",
@@ -129,9 +154,9 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     "03_make_or_break": (
         QuestionSpec(
             "03.ledger",
-            "At a party someone flashes a brief grimace when you introduce yourself; the talk that "
-            "follows is full "
-            "of shared jokes and music you both like. What does this lesson suggest about that first blip?",
+            "In the article's house-party scene, she flashes a brief grimace when you introduce yourself; the "
+            "talk that follows is full of shared jokes and music you both like. What does this lesson suggest "
+            "about that first blip?",
             "single",
             (
                 C(
@@ -154,29 +179,28 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
     ),
     "04_nudging_your_own": (
         QuestionSpec(
-            "04.weak",
-            "You smiled broadly during a take, yet the cheek-raise line (AU06) in your timeline stayed near "
-            "zero. What is the best way to read that?",
+            "04.transparency",
+            "Before watching your take you rated how visible your nerves were at 7 (on 0 to 10); after watching it "
+            "as an observer, at 3. What does this lesson suggest?",
             "single",
             (
                 C(
-                    "The smile was not a real one.",
+                    "The second number is your score: you did better the second time.",
                     False,
-                    "No: the tool never judges whether a smile is real, and this reading says little anyway "
-                    "(see the right answer).",
+                    "No: nothing here is a score, and there was only one take. Both numbers are your own "
+                    "impressions of the same take, and neither is marked.",
                 ),
                 C(
-                    "Not much: this face model hardly registers cheek raise for most faces, so a low AU06 is "
-                    "not evidence that the cheeks stayed still.",
+                    "A common gap: nerves feel more visible from inside than they look from outside.",
                     True,
-                    "Yes: AU06 is one of the three channels the AU table marks weak (with AU05 and AU09). "
-                    "Notice what you feel in your face instead of chasing that number.",
+                    "Yes: the illusion of transparency. Nervous speakers think their nerves show far more than "
+                    "their audience sees (Savitsky & Gilovich, 2003); predicting first, then watching yourself as an "
+                    "observer, is how video feedback corrects that (Harvey et al., 2000).",
                 ),
                 C(
-                    "Push the cheeks up harder until the line rises.",
+                    "The tool measured your nerves at 3.",
                     False,
-                    "No: the practice is about noticing, not chasing a number, and this number hardly moves "
-                    "with this model.",
+                    "No: the tool measures movements, never nerves or feelings. Both numbers are yours.",
                 ),
             ),
         ),
@@ -256,6 +280,18 @@ QUESTIONS: dict[str, tuple[QuestionSpec, ...]] = {
         ),
     ),
 }
+
+
+def printable_quiz() -> str:
+    """Every question with its options and no answers, numbered, for a room without screens (the guide prints it)."""
+    lines = []
+    for number, spec in enumerate((spec for specs in QUESTIONS.values() for spec in specs), start=1):
+        lines.append(f"{number}. {spec.prompt}")
+        lines += [f"   ({letter}) {choice.text}" for letter, choice in zip("abcdefgh", spec.choices, strict=False)]
+        if spec.kind == "numeric":
+            lines.append(f"   answer: ________ {spec.numeric.unit}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def questions(lesson: str) -> tuple[QuestionSpec, ...]:

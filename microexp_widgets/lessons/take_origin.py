@@ -32,6 +32,16 @@ def default_recorder(**kwargs):
     return mw.Recorder(max_seconds=5, **kwargs)
 
 
+def use_sample_if_no_take(recorder, name: str = "pexels") -> None:
+    """A lesson's no-camera cell: analyse a sample clip in ``recorder`` unless it already holds a take.
+
+    Run top to bottom without a camera, the lesson gets the sample; a learner who recorded first keeps their take.
+    It returns nothing, so the cell shows nothing but the recorder's own line.
+    """
+    if recorder.timeline is None:
+        recorder.use_sample(name)
+
+
 class TakeRoute:
     """Hands each take a recorder delivers to a lesson widget, and tells a camera take from a file or a sample clip.
 

@@ -2,8 +2,11 @@
 
 Each trial asks two questions: "did anything move?" (noticing) and "which movement?" (naming). Rates are
 shares of the trials in which something was flashed; blank trials (nothing moved) give the share of "yes"
-answers that had nothing behind them. An anonymous export keeps only these answers and the timing, never a
-name, a date or a face, so a facilitator can pool a room's files.
+answers that had nothing behind them. The two questions do not start level: a yes/no answer is right by
+guessing 1 time in 2, naming one of five buttons 1 time in 5, and a learner who always says "yes" notices every
+flash. So the figure draws each question's chance line and the "yes" rate on blank flashes beside the curves;
+only noticing above that "yes" rate says something was seen. An anonymous export keeps only these answers and
+the timing, never a name, a date or a face, so a facilitator can pool a room's files.
 """
 
 from __future__ import annotations
@@ -30,11 +33,16 @@ __all__ = [
     "save_anonymous",
     "load_room",
     "room_figure",
+    "room_view",
 ]
 
-MODE_ORDER = ("pre-test", "practice", "post-test")
+MODE_ORDER = ("test", "pre-test", "practice", "post-test")
 #: The columns of an anonymous export: the answers and the timing, nothing that identifies anyone.
 ANONYMOUS_COLUMNS = ["mode", "moved", "exposure_ms", "measured_ms", "on_time", "noticed", "named"]
+#: Written too (the number of answer buttons, for the naming question's chance line); older files lack it.
+CHOICES_COLUMN = "choices"
+#: Chance of a right yes/no answer by guessing: the noticing question's chance line.
+NOTICING_CHANCE = 0.5
 _Z95 = 1.959964
 
 
@@ -103,11 +111,51 @@ def blank_yes_rates(answers: pd.DataFrame) -> dict[str, tuple[int, int]]:
 
 
 _QUESTION_STYLE = {"noticing": ("#1b7837", "solid"), "naming": ("#762a83", "dash")}
-_MODE_SYMBOL = {"pre-test": "circle", "practice": "diamond", "post-test": "square"}
+_MODE_SYMBOL = {"test": "circle", "pre-test": "circle", "practice": "diamond", "post-test": "square"}
+_BLANK_COLOUR = "#555555"
 
 
-def rate_figure(table: pd.DataFrame, title: str = "Noticing and naming against exposure time") -> go.Figure:
-    """Noticing and naming (%) against exposure (ms), one line per question and mode, Wilson intervals as bars."""
+def chance_lines(choices: int | None) -> dict[str, float]:
+    """Each question's guessing rate: 1 in 2 for "did anything move?", 1 in ``choices`` for naming (if known)."""
+    lines = {"noticing": NOTICING_CHANCE}
+    if choices and choices > 1:
+        lines["naming"] = 1 / choices
+    return lines
+
+
+def _one_in(share: float) -> str:
+    return f"1 in {round(1 / share)}"
+
+
+def _flat_line(figure, exposures, share: float, name: str, colour: str, dash: str, hover: str) -> None:
+    import plotly.graph_objects as go
+
+    # A horizontal line across the exposures tested, as a trace so that the legend names it.
+    figure.add_trace(go.Scatter(
+        x=[min(exposures) * 0.85, max(exposures) * 1.15], y=[100 * share] * 2, mode="lines", name=name,
+        line={"color": colour, "dash": dash, "width": 1.5}, hovertemplate=f"{hover}<extra></extra>",
+    ))  # fmt: skip
+
+
+def rate_figure(
+    table: pd.DataFrame,
+    title: str = "Noticing and naming against exposure time",
+    *,
+    chance: dict[str, float] | None = None,
+    blanks: dict[str, tuple[int, int]] | None = None,
+) -> go.Figure:
+    """Noticing and naming (%) against exposure (ms), one line per question and mode, Wilson intervals as bars.
+
+    Parameters
+    ----------
+    table
+        What :func:`rates` returns.
+    chance
+        Each question's guessing rate (:func:`chance_lines`), drawn as a dotted line in the question's colour.
+    blanks
+        Per mode, ``("yes" answers, blank flashes answered)`` (:func:`blank_yes_rates`), drawn as a grey line:
+        noticing only says something was seen where it lies above this line.
+    """
     import plotly.graph_objects as go
 
     figure = go.Figure()
@@ -136,6 +184,23 @@ def rate_figure(table: pd.DataFrame, title: str = "Noticing and naming against e
                 )
             )  # fmt: skip
     exposures = sorted(table["exposure_ms"].unique()) if len(table) else [40, 200, 500]
+    if len(table):
+        for question, share in (chance or {}).items():
+            colour, _dash = _QUESTION_STYLE[question]
+            _flat_line(figure, exposures, share, f"chance, {question} ({_one_in(share)})", colour, "dot",
+                       f"guessing alone gets {_one_in(share)} right")  # fmt: skip
+        for mode, (yes, answered) in (blanks or {}).items():
+            if answered and (len(modes) == 1 or mode in modes):
+                where = "" if len(modes) == 1 else f" ({mode})"
+                _flat_line(
+                    figure,
+                    exposures,
+                    yes / answered,
+                    f"'yes' on blank flashes{where}: {yes} of {answered}",
+                    _BLANK_COLOUR,
+                    "dashdot",
+                    f"'yes' on {yes} of {answered} flashes where nothing moved",
+                )
     figure.update_layout(
         title=title,
         xaxis={"title": "exposure (ms, log scale)", "type": "log", "tickvals": exposures},
@@ -163,9 +228,10 @@ def save_anonymous(answers: pd.DataFrame, folder: str | Path = ".") -> Path:
     """
     folder = Path(folder)
     path = folder / f"drill-{secrets.token_hex(4)}.csv"
+    columns = ANONYMOUS_COLUMNS + ([CHOICES_COLUMN] if CHOICES_COLUMN in answers else [])
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_csv(answers.loc[answers["noticed"].notna(), ANONYMOUS_COLUMNS], path)
+        _write_csv(answers.loc[answers["noticed"].notna(), columns], path)
     except OSError as error:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
@@ -186,15 +252,37 @@ def load_room(paths: Sequence[str | Path]) -> pd.DataFrame:
         missing = [c for c in ANONYMOUS_COLUMNS if c not in frame.columns]
         if missing:
             raise ValueError(f"{Path(path).name} is not an exported drill file: it lacks {', '.join(missing)}.")
-        frames.append(frame[ANONYMOUS_COLUMNS].assign(file=Path(path).name))
+        kept = ANONYMOUS_COLUMNS + ([CHOICES_COLUMN] if CHOICES_COLUMN in frame.columns else [])
+        frames.append(frame[kept].assign(file=Path(path).name))
     if not frames:
         raise ValueError("No drill files given: collect the learners' drill-*.csv files first.")
     return pd.concat(frames, ignore_index=True)
 
 
-def room_figure(paths: Sequence[str | Path], modes: Sequence[str] = ("pre-test", "post-test")) -> go.Figure:
+def room_view(folder: str | Path = "room-drill", minimum: int = 2):
+    """The guide's room view: the pooled figure of the ``drill-*.csv`` files in ``folder``, or None after printing
+    why there is none yet.
+
+    With fewer than ``minimum`` files a pooled curve would come close to showing one person's answers, so it waits.
+    """
+    files = sorted(Path(folder).glob("drill-*.csv"))
+    if len(files) < minimum:
+        print(
+            f"{len(files)} drill file(s) in {folder}/: collect at least {minimum} (better three or more) "
+            "to plot the room."
+        )
+        return None
+    return room_figure(files)
+
+
+def room_figure(paths: Sequence[str | Path], modes: Sequence[str] = ("test", "pre-test", "post-test")) -> go.Figure:
     """The room's pooled noticing and naming curves, before and after practice, from exported files."""
     answers = load_room(paths)
     answers = answers[answers["mode"].isin(modes)]
     learners = answers["file"].nunique()
-    return rate_figure(rates(answers), title=f"The room: noticing and naming ({learners} learners, pooled)")
+    known = answers[CHOICES_COLUMN].dropna().unique() if CHOICES_COLUMN in answers else []
+    choices = int(known[0]) if len(known) == 1 else None  # files of drills with different buttons: no naming line
+    return rate_figure(
+        rates(answers), title=f"The room: noticing and naming ({learners} learners, pooled)",
+        chance=chance_lines(choices), blanks=blank_yes_rates(answers),
+    )  # fmt: skip

@@ -3,9 +3,10 @@
 Ekman's Micro Expression Training Tool flashes an expression between neutral frames and has learning, practice
 and test sections. Shen et al. (2012) varied exposure from 20 to 300 ms and found recognition rising up to about
 200 ms and then levelling off; practice with an instructor and feedback worked best in Hurley (2012). Each trial
-asks two questions, "did anything move?" and "which movement?", so a learner can see that noticing comes before
-naming. The stimuli are drawn faces: an emotion word may label a
-stimulus, never a learner.
+asks two questions, "did anything move?" and "which movement?". The two do not start level (a yes/no guess is right
+1 time in 2, naming one of five 1 time in 5), so blank flashes, where nothing moves, measure how often "yes" is said
+anyway, and the plot draws both chance lines (:mod:`.drill_results`). The drill scores the learner's answers about a
+drawn face, never the learner's face; an emotion word may label a stimulus, never a learner.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FlashDrill", "Trial", "MODES", "MIN_EXPOSURE_MS", "MAX_EXPOSURE_MS", "plan_trials"]
 
-MODES = ("pre-test", "practice", "post-test")
+MODES = ("pre-test", "practice", "post-test")  # the long drill's parts, in order (the default)
+PARTS = (*MODES, "test")  # every part a drill may have: "test" is the short drill's single part
 # The micro-expression range the drill teaches: 500 ms is the usual micro cut-off; Shen et al. (2012) went to 20 ms.
 MIN_EXPOSURE_MS, MAX_EXPOSURE_MS = 40, 500
 NOTHING = "nothing / not sure"
@@ -44,6 +46,7 @@ _MODE_INTROS = {
     "pre-test": "Pre-test: answer both questions; you will not be told if you were right.",
     "practice": "Practice: after each answer you see what was flashed.",
     "post-test": "Post-test: the same as the pre-test, so you can compare.",
+    "test": "Answer both questions each time; you will see how your answers add up at the end.",
 }
 PHOTOSENSITIVITY_NOTE = (
     "This drill briefly changes a line drawing of a face, for as little as 40 ms, once each time you press "
@@ -71,7 +74,8 @@ class FlashDrill(anywidget.AnyWidget):
     exposures_ms
         Exposure times to test, each between 40 and 500 ms.
     modes
-        The parts of the drill, in order: any of ``"pre-test"``, ``"practice"`` (with feedback), ``"post-test"``.
+        The parts of the drill, in order: any of ``"pre-test"``, ``"practice"`` (with feedback), ``"post-test"``,
+        or ``"test"`` (one part without feedback, for a short drill).
     trials_per_exposure
         How often each exposure comes up in each part: one number, or one per part.
     blank_trials
@@ -150,9 +154,9 @@ class FlashDrill(anywidget.AnyWidget):
             raise ValueError(
                 f"Exposure times must be between {MIN_EXPOSURE_MS} and {MAX_EXPOSURE_MS} ms; got {list(exposures_ms)}."
             )
-        unknown = [m for m in modes if m not in MODES]
+        unknown = [m for m in modes if m not in PARTS]
         if not modes or unknown:
-            raise ValueError(f"Modes must be some of {', '.join(MODES)}; got {list(modes)}.")
+            raise ValueError(f"Modes must be some of {', '.join(PARTS)}; got {list(modes)}.")
         per_exposure = per_mode(trials_per_exposure, modes, "trials_per_exposure", 1)
         blanks = per_mode(blank_trials, modes, "blank_trials", 0)
         self._targets = resolve_targets(targets)
@@ -173,6 +177,17 @@ class FlashDrill(anywidget.AnyWidget):
         self.observe(self._on_flash_report, names="flash_report")
         self.observe(self._on_answer_report, names="answer_report")
         self._show_trial(0, intro=True, status="intro")
+
+    @classmethod
+    def short(cls, **kwargs: Any) -> FlashDrill:
+        """The lesson's drill: one part of 20 flashes, five per exposure and five blank, answers shown at the end."""
+        return cls(**{"modes": ("test",), "trials_per_exposure": 5, "blank_trials": 5, **kwargs})
+
+    @classmethod
+    def long(cls, **kwargs: Any) -> FlashDrill:
+        """The optional long drill: pre-test, practice and post-test (52 flashes), six blank flashes in each test."""
+        parts = {"pre-test": 6, "practice": 1, "post-test": 6}
+        return cls(**{"modes": MODES, "trials_per_exposure": parts, "blank_trials": parts, **kwargs})
 
     # -- public API ----------------------------------------------------------------------------------
 
@@ -219,7 +234,7 @@ class FlashDrill(anywidget.AnyWidget):
         return drill_results.rates(self.results)
 
     def plot(self) -> go.Figure:
-        """Noticing and naming against exposure time, with 95 % Wilson intervals.
+        """Noticing and naming against exposure time, with 95 % Wilson intervals, chance lines and blank flashes.
 
         When the drill has tests, only they are drawn: the few practice flashes per exposure would add
         lines with intervals too wide to read.
@@ -227,14 +242,27 @@ class FlashDrill(anywidget.AnyWidget):
         table = self.rates()
         tests = table[table["mode"] != "practice"]
         return drill_results.rate_figure(
-            tests if len(tests) else table, title="Your noticing and naming against exposure time"
+            tests if len(tests) else table,
+            title="Your answers: noticing and naming against exposure time",
+            chance=self.chance(),
+            blanks=drill_results.blank_yes_rates(self.results),
         )
+
+    def chance(self) -> dict[str, float]:
+        """Each question's guessing rate: 1 in 2 for noticing, 1 in the number of answer buttons for naming."""
+        return drill_results.chance_lines(len(self.choices))
+
+    def results_panel(self) -> widgets.VBox:
+        """The plot and a table of the answers, drawn when the drill finishes: show it in the cell after the drill."""
+        from .drill_panel import DrillResults
+
+        return DrillResults(self)
 
     def save_anonymous(self, folder: str | Path = ".") -> Path:
         """Write your answers as an anonymous file (no name, no date, no face) for a room view; return its path."""
         if self.results["noticed"].notna().sum() == 0:
             raise RuntimeError("Answer some flashes first: there is nothing to save yet.")
-        return drill_results.save_anonymous(self.results, folder)
+        return drill_results.save_anonymous(self.results.assign(choices=len(self.choices)), folder)
 
     def share_button(self, folder: str | Path = ROOM_FOLDER) -> widgets.VBox:
         """A button that saves the anonymous file for a facilitator's room view, only when the learner presses it."""

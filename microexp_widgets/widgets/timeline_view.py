@@ -40,8 +40,9 @@ _NO_PICTURE = (
 )
 _KEY = (
     "Each row is one Action Unit that moved; a bar runs from onset to offset. ★ thin hatched bar = micro (500 ms or "
-    "shorter), ● full bar = macro, ◀ ▶ dotted grey bar = cut off by the start or end of the take (its length is "
-    "unknown). Click a bar or a row to see its trace and its apex frame."
+    "shorter: a label for its length only, not an expression or a feeling), ▲ = short (the same length, on a take "
+    "analysed too slowly to call it micro), ● full bar = macro, ◀ ▶ dotted grey bar = cut off by the start or end "
+    "of the take (its length is unknown). Click a bar or a row to see its trace and its apex frame."
 )
 _ON_ICON, _OFF_ICON = "check-square-o", "square-o"
 # Selecting points means nothing on a timeline, and "autoscale" does what "reset axes" does: a narrower toolbar.

@@ -113,14 +113,25 @@ files = [answered_drill(seed, practised=seed % 2 == 1).save_anonymous(folder) fo
 """
 
 
-def test_the_learners_plot_and_the_room_view_draw_both_curves(notebook):
-    nb = notebook([PLOT_SETUP, "drill.plot()", "room_figure(files)"])
+def test_the_learners_panel_and_the_room_view_draw_the_curves_chance_and_blanks(notebook):
+    """The results panel shows the plot with each question's chance line and the "yes" to blank flashes, and the
+    same numbers as a table under it; the room view draws the same lines for the pooled files."""
+    nb = notebook([PLOT_SETUP, "drill.results_panel()", "room_figure(files)"])
     nb.run_all(timeout_s=180)
     page = nb.page
     plots = page.locator(".js-plotly-plot")
     plots.nth(1).wait_for(timeout=60_000)
     learner, room = plots.nth(0).inner_text(), plots.nth(1).inner_text()
     assert "noticing (pre-test)" in learner and "naming (post-test)" in learner
-    assert "3 learners" in room and "naming (pre-test)" in room
+    assert "chance, noticing (1 in 2)" in learner and "chance, naming (1 in 4)" in learner
+    assert "'yes' on blank flashes (pre-test)" in learner
+    assert "3 learners" in room and "naming (pre-test)" in room and "'yes' on blank flashes (post-test)" in room
+    table = page.locator("table", has_text="Your answers, as numbers")
+    assert "nothing (a blank flash)" in table.inner_text() and "guessing alone" in table.inner_text()
     _screenshot(page, "flash_drill_plot", ".js-plotly-plot", 0)
+    _screenshot(page, "flash_drill_table", "table", 0)
     _screenshot(page, "flash_drill_room", ".js-plotly-plot", 1)
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=15_000)
+    page.wait_for_timeout(2_000)  # the theme's splash fades out
+    _screenshot(page, "flash_drill_plot_dark", ".js-plotly-plot", 0)

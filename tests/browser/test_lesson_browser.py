@@ -40,7 +40,7 @@ def test_lesson_01_record_read_and_answer(notebook, tmp_path):
     cells = [f"import os\nos.environ['MICROEXP_DATA'] = {json.dumps(str(tmp_path / 'learner'))}", *lesson_cells()]
     nb = notebook(cells, name="lesson01_browser")
     page = nb.page
-    for i in range(index_of(cells, "brow_events")):  # set-up, flash drill, recorder, timeline view
+    for i in range(index_of(cells, "brow_scrunch(recorder")):  # set-up, flash drill, recorder, timeline view
         nb.run_cell(i, timeout_s=90)
 
     button(page, "Record").click()
@@ -53,7 +53,7 @@ def test_lesson_01_record_read_and_answer(notebook, tmp_path):
     button(page, "Stop").click()
     page.wait_for_function(TIMELINE_DRAWN, timeout=90_000, polling=200)
 
-    read = index_of(cells, "brow_events")
+    read = index_of(cells, "brow_scrunch(recorder")
     nb.run_cell(read, timeout_s=60)
     text = nb.output_text(read)
     assert re.search(r"AU0[124]: onset \d+\.\d\d s, apex \d+\.\d\d s, offset \d+\.\d\d s", text) or (

@@ -1,8 +1,9 @@
 """Lessons 03-06 as a learner meets them in real Chromium at 1280x720, with the fake camera.
 
 Each test opens the whole lesson (prose and code), with one cell in front that points the learner's file at a
-temporary folder, runs it all, and then does what a learner does: record a take, tick a step, press a button.
-Set ``MICROEXP_SCREENSHOTS`` to a folder to keep a screenshot of each activity for a person to look at.
+temporary folder, runs it all, and then does what a learner does: record a take, predict, watch the replay, rate
+again, press a button. Set ``MICROEXP_SCREENSHOTS`` to a folder to keep a screenshot of each activity (light and
+dark theme) for a person to look at.
 """
 
 from __future__ import annotations
@@ -79,8 +80,10 @@ def shot(page, anchor: str, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
-def record_a_take(page, recorder_index: int = 0) -> None:
-    """Press Record (acknowledging the consent note the first time), record a few seconds, press Stop."""
+def record_a_take(page, recorder_index: int = 0, during=None) -> None:
+    """Press Record (acknowledging the consent note the first time), record a few seconds, press Stop.
+
+    ``during(page)``, when given, runs while the take is being recorded."""
     page.locator(".microexp-recorder").nth(recorder_index).locator("button", has_text="Record").click()
     consent = button(page, "I understand, start the camera")
     consent.wait_for(timeout=30_000)
@@ -90,58 +93,115 @@ def record_a_take(page, recorder_index: int = 0) -> None:
         arg=recorder_index,
         timeout=30_000,
     )
-    time.sleep(TAKE_SECONDS)
+    started = time.monotonic()
+    if during is not None:
+        during(page)
+    time.sleep(max(0.0, TAKE_SECONDS - (time.monotonic() - started)))
     page.locator(".microexp-recorder").nth(recorder_index).locator("button", has_text="Stop").click()
 
 
 def logged_origins(nb) -> list[str]:
     text = nb.execute(
         "from microexp_widgets.lessons import practice_log\n"
-        "print([e['values'].get('origin') for e in practice_log.entries() if 'take' in e['kind']])"
+        "print([e['values'].get('origin') for e in practice_log.entries() if e['kind'] == 'predict then look'])"
     )
     return eval(text.strip())  # a printed list of strings
 
 
-def test_lesson_04_camera_take_is_the_learners_and_stop_ends_the_practice(notebook, tmp_path):
+def rate(page, form: int, nerves: int, movement: str | None = None) -> None:
+    """Pick a number on the ``form``-th rating scale on show (0 = the prediction) and tick a movement."""
+    scale = page.locator(".widget-toggle-buttons:visible").nth(0)
+    scale.locator("button", has_text=re.compile(rf"^\s*{nerves}\s*$")).click()
+    if movement:
+        page.get_by_label(movement).locator("visible=true").first.check()
+
+
+def theme(page, dark: bool) -> None:
+    """Switch JupyterLab's theme, for the screenshots a person looks at (CI, which keeps none, stays light)."""
+    if not SHOTS:
+        return
+    name = "JupyterLab Dark" if dark else "JupyterLab Light"
+    page.evaluate("(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})", name)
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{str(not dark).lower()}'", timeout=15_000)
+    time.sleep(0.5)
+
+
+def predict_look_and_compare(nb, page, anchor: str, name: str, owner: str = "practice") -> None:
+    """From the task: record, predict, watch the replay from the page's own frames, rate again, compare, save."""
+
+    def no_mirror(page) -> None:
+        # While the learner talks there is no picture of their face (and no meter), only the "face found" light.
+        video = page.locator(".microexp-no-mirror .microexp-live-video").first
+        assert video.evaluate("v => getComputedStyle(v).opacity") == "0"
+        assert page.locator(".microexp-no-mirror .microexp-live-meter").count() == 0
+        shot(page, "The task.", f"{name}_recording")
+
+    record_a_take(page, during=no_mirror)
+    page.get_by_text("Your take is in").first.wait_for(timeout=90_000)
+    assert nb.execute(f"print({owner}.step, {owner}.view.timeline is None)").split() == ["predict", "True"]
+    assert not page.locator(".microexp-replay:visible").count()  # nothing of the take before the prediction
+    shot(page, "How visible were your nerves to someone watching?", f"{name}_predict")
+    rate(page, 0, 6, "brows pulled down (AU04)")
+    button(page, "Done: show me the replay").click()
+    page.get_by_text("Now watch it as if it were a stranger's").first.wait_for(timeout=30_000)
+    page.wait_for_function("() => !!document.querySelector('.microexp-replay img[src^=\"blob:\"]')", timeout=30_000)
+    loaded = json.loads(nb.execute(f"import json; print(json.dumps({owner}.replay.loaded))"))
+    assert loaded["kind"] == "frames" and loaded["frames"] > 20, loaded
+    # Numbers only reached the kernel: the replay's frames (tens of kB each second) never did.
+    received = float(nb.execute(f"print({owner}.recorder.take_figures['bytes_received'])"))
+    assert received < 60_000 * TAKE_SECONDS, received
+    first = page.locator(".microexp-replay img").first.get_attribute("src")
+    button(page, "Play").click()
+    time.sleep(1.2)
+    assert page.locator(".microexp-replay img").first.get_attribute("src") != first  # it plays
+    shot(page, "Now watch it as if it were a stranger's", f"{name}_look")
+    shot(page, "Watching as an observer: how visible were the nerves?", f"{name}_look_rate")
+    theme(page, dark=True)
+    shot(page, "Now watch it as if it were a stranger's", f"{name}_look_dark")
+    theme(page, dark=False)
+    rate(page, 1, 3)
+    button(page, "Done: put my two ratings side by side").click()
+    page.get_by_text("Your two ratings, side by side").first.wait_for(timeout=30_000)
+    assert logged_origins(nb) == []  # nothing is logged before Save
+    shot(page, "Your two ratings, side by side", f"{name}_compare")
+    theme(page, dark=True)
+    shot(page, "Your two ratings, side by side", f"{name}_compare_dark")
+    theme(page, dark=False)
+    button(page, "Save my two ratings to my practice log").click()
+    page.get_by_text("Saved in your practice log").first.wait_for(timeout=15_000)
+    assert logged_origins(nb) == ["camera"]
+
+
+def test_lesson_04_predict_then_look_with_the_camera_and_stop_ends_the_practice(notebook, tmp_path):
     nb = open_lesson(notebook, "04_nudging_your_own", tmp_path / "learner")
     page = nb.page
     nb.run_all(timeout_s=240)
-    # After Run All only the sample clip was shown, as someone else's: nothing logged, nothing compared.
+    # After Run All only the sample clip was shown, as someone else's: nothing logged, the observer's first step.
     assert logged_origins(nb) == []
-    page.get_by_text("What moved in the sample clip (not you)").first.wait_for(timeout=30_000)
-    shot(page, "Noticing, not testing", "04_after_run_all")
+    page.get_by_text("A sample clip: someone else's face").first.wait_for(timeout=30_000)
+    shot(page, "practice = PredictThenLook()", "04_after_run_all")
+    assert page.locator(".microexp-live-meter").count() == 0  # no live meters anywhere in this lesson
 
-    record_a_take(page)
-    page.get_by_text("What moved in your take").first.wait_for(timeout=90_000)
-    assert logged_origins(nb) == ["camera"]
-    assert nb.execute("print(practice.phase, len(practice.takes))").split() == ["after", "1"]
-    shot(page, "Noticing, not testing", "04_after_a_camera_take")
+    button(page, "Record a new take").click()
+    predict_look_and_compare(nb, page, "practice = PredictThenLook()", "04")
 
     button(page, "Stop practising").click()
     page.get_by_text("nothing more is asked of you here").first.wait_for(timeout=15_000)
     assert nb.execute("print(practice.recorder.camera_on)").strip() == "False"
-    shot(page, "Noticing, not testing", "04_stopped")
+    shot(page, "practice = PredictThenLook()", "04_stopped")
 
 
-def test_lesson_06_review_follows_a_tick_made_after_the_take(notebook, tmp_path):
+def test_lesson_06_checklist_take_in_the_same_shape(notebook, tmp_path):
     nb = open_lesson(notebook, "06_putting_it_together", tmp_path / "learner")
     page = nb.page
     nb.run_all(timeout_s=240)
-    page.get_by_text("This is a sample clip, not you").first.wait_for(timeout=30_000)
+    page.get_by_text("A sample clip: someone else's face").first.wait_for(timeout=30_000)
     assert nb.execute("print(checklist.steps_done)").strip() == "(False, False, False)"
     shot(page, "1. Exhale.", "06_after_run_all")
-
-    record_a_take(page)
-    page.get_by_text("Step 2 (Soft eyes, half smile.) is not ticked yet").first.wait_for(timeout=90_000)
     page.get_by_label("2. Soft eyes, half smile.").check()
-    page.wait_for_function(
-        "() => !document.body.textContent.includes('Step 2 (Soft eyes, half smile.) is not ticked yet')",
-        timeout=15_000,
-    )
-    assert page.get_by_text("Step 3 (").first.is_visible()
-    assert logged_origins(nb) == ["camera"]
-    page.get_by_text("1 take(s) of your own").first.wait_for(timeout=15_000)
-    shot(page, "Review of your take", "06_review_after_tick")
+    button(page, "Record a new take").click()
+    predict_look_and_compare(nb, page, "checklist = Checklist()", "06", owner="checklist.practice")
+    page.get_by_text("Pairs of ratings you saved in lessons 04 and 06: 1.").first.wait_for(timeout=15_000)
     shot(page, "Activity 2: roll with it", "06_recovery")
 
 

@@ -88,13 +88,17 @@ def test_delete_everything_removes_files_and_memory(learner_folder, make_frame):
 def test_delete_clears_a_checklist_and_the_widget_asks_first(learner_folder, make_frame):
     checklist = Checklist(pacer=widgets.HTML("pacer"), recorder=widgets.HTML("recorder"))
     checklist.tick(1, 2, 3)
-    checklist.add_take(AUTimeline(make_frame(AU12=0.4, AU07=0.3), source="recording"))
+    checklist.practice.add_take(AUTimeline(make_frame(AU12=0.4, AU07=0.3), source="recording"), origin="camera")
+    checklist.practice.predict(6)
+    checklist.practice.rate_again(4)
+    checklist.practice.save_button.click()
     assert len(practice_log.entries()) == 1
     panel = MyData()
     panel._ask()
     assert panel._confirm.layout.display is None and "cannot be undone" in panel._message.value
     panel.delete()
-    assert checklist.timeline is None and panel._confirm.layout.display == "none"
+    assert checklist.timeline is None and checklist.practice.before is None
+    assert panel._confirm.layout.display == "none" and "Nothing saved yet" in checklist.card.value
     assert practice_log.entries() == []
 
 

@@ -20,12 +20,13 @@ from file_permissions import python_without_override
 
 from microexp_widgets.lessons import practice_log, store
 from microexp_widgets.lessons.checklist import Checklist
-from microexp_widgets.lessons.mirror import MirrorPractice
 from microexp_widgets.lessons.my_data import MyData, delete_my_data
 from microexp_widgets.lessons.practice_log import PracticeLog
+from microexp_widgets.lessons.predict_look import PredictThenLook
 from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.quiz import Choice, Quiz
 from microexp_widgets.lessons.reflection import Reflection
+from microexp_widgets.timeline import AUTimeline
 
 HALF_SMILE = {"AU12": 0.4, "AU04": 0.02, "AU07": 0.3, "AU24": 0.05}
 
@@ -36,13 +37,14 @@ import numpy as np, pandas as pd
 import ipywidgets as widgets
 from microexp_widgets.lessons import delete_my_data, export_my_data
 from microexp_widgets.lessons.checklist import Checklist
-from microexp_widgets.lessons.mirror import MirrorPractice
 from microexp_widgets.lessons.my_data import MyData
+from microexp_widgets.lessons.predict_look import PredictThenLook
 from microexp_widgets.lessons.practice_log import PracticeLog
 from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.progress import LessonProgress
 from microexp_widgets.lessons.quiz import Choice, Quiz
 from microexp_widgets.lessons.reflection import Reflection
+from microexp_widgets.timeline import AUTimeline
 
 
 def half_smile():
@@ -50,7 +52,14 @@ def half_smile():
     table = {"time_s": np.arange(n) / 30, "face": np.ones(n, bool)}
     for au in ("AU01", "AU02", "AU04", "AU06", "AU07", "AU12", "AU24"):
         table[au] = np.full(n, {"AU12": 0.4, "AU04": 0.02, "AU07": 0.3, "AU24": 0.05}.get(au, 0.0))
-    return pd.DataFrame(table)
+    return AUTimeline(pd.DataFrame(table), source="recording")
+
+
+def rated_and_saved(practice):
+    practice.add_take(half_smile(), origin="camera")
+    practice.predict(6)
+    practice.rate_again(3)
+    practice.save_button.click()
 
 
 said = {}
@@ -82,16 +91,16 @@ def quiz():
     return question.feedback.value
 
 
-def mirror():
-    practice = MirrorPractice(recorder=widgets.HTML())
-    practice.add_take(half_smile())
-    return practice.feedback.value
+def predict_then_look():
+    practice = PredictThenLook(recorder=widgets.HTML())
+    rated_and_saved(practice)
+    return practice.saved_note.value
 
 
 def checklist():
     guided = Checklist(pacer=widgets.HTML(), recorder=widgets.HTML())
-    guided.add_take(half_smile())
-    return guided.review.value + guided.card.value
+    rated_and_saved(guided.practice)
+    return guided.practice.saved_note.value + guided.card.value
 
 
 def my_data_delete():
@@ -105,7 +114,7 @@ attempt("progress", progress)
 attempt("my data", lambda: MyData()._message.value)
 attempt("reflection", reflection)
 attempt("quiz", quiz)
-attempt("mirror", mirror)
+attempt("predict then look", predict_then_look)
 attempt("checklist", checklist)
 attempt("my data delete", my_data_delete)
 attempt("delete_my_data", lambda: delete_my_data({}).message())
@@ -113,7 +122,9 @@ attempt("export_my_data", lambda: str(export_my_data()))
 print(json.dumps(said))
 """
 
-WIDGETS = ("practice log", "progress", "my data", "reflection", "quiz", "mirror", "checklist", "my data delete")
+WIDGETS = (
+    "practice log", "progress", "my data", "reflection", "quiz", "predict then look", "checklist", "my data delete",
+)  # fmt: skip
 
 
 def _every_widget_with_the_folder_at(folder, mode: int) -> dict[str, str]:
@@ -149,7 +160,7 @@ def test_F1_a_data_folder_this_account_cannot_enter_is_said_in_every_widget(lear
     """Before the fix every widget constructor and every save raised ``PermissionError`` (seen failing)."""
     _a_store_with(learner_folder, "kept")
     said = _every_widget_with_the_folder_at(learner_folder, 0o000)
-    for name in ("practice log", "progress", "reflection", "quiz", "mirror", "checklist", "my data delete"):
+    for name in ("practice log", "progress", "reflection", "quiz", "predict then look", "checklist", "my data delete"):
         assert str(learner_folder) in said[name] and "permission" in said[name], f"{name}: {said[name]}"
     for name in ("delete_my_data", "export_my_data"):
         assert said[name].startswith("RAISED StoreError") and str(learner_folder) in said[name], said[name]
@@ -162,7 +173,7 @@ def test_F1_a_read_only_folder_keeps_the_data_and_says_why_nothing_was_saved_or_
     _a_store_with(learner_folder, "kept")
     said = _every_widget_with_the_folder_at(learner_folder, 0o500)
     assert "kept" in said["practice log"]  # reading still works
-    for name in ("reflection", "quiz", "mirror", "checklist", "my data delete"):
+    for name in ("reflection", "quiz", "predict then look", "checklist", "my data delete"):
         assert str(learner_folder) in said[name] and "permission" in said[name], f"{name}: {said[name]}"
     assert "nothing was deleted" in said["my data delete"].lower()
     assert said["delete_my_data"].startswith("RAISED StoreError") and "nothing was deleted" in said["delete_my_data"]
@@ -192,18 +203,27 @@ def _refusing_store(monkeypatch) -> str:
     return sentence
 
 
-def test_F1_quiz_mirror_and_checklist_show_a_failed_save_instead_of_raising(monkeypatch, make_frame):
-    """Before the fix ``Quiz.check(save=True)``, ``MirrorPractice.add_take`` and ``Checklist.add_take`` raised
-    ``StoreError`` out of the button's or the recorder's handler (seen failing)."""
+def _rated(practice, make_frame) -> None:
+    practice.add_take(AUTimeline(make_frame(**HALF_SMILE), source="recording"), origin="camera")
+    practice.predict(6)
+    practice.rate_again(3)
+
+
+def test_F1_quiz_predict_then_look_and_checklist_show_a_failed_save_instead_of_raising(monkeypatch, make_frame):
+    """Before the fix ``Quiz.check(save=True)`` raised ``StoreError`` out of the button's handler (seen failing), as
+    did the mirror practice and checklist that issue 18 replaced; their successor's Save says it in one sentence."""
     sentence = _refusing_store(monkeypatch)
     question = Quiz.single("07:t", "?", [Choice("a", True, "yes"), Choice("b", False, "no")])
     assert question.answer(0).correct and sentence in question.feedback.value and "Correct." in question.feedback.value
-    practice = MirrorPractice(recorder=widgets.HTML())
-    practice.add_take(make_frame(**HALF_SMILE))
-    assert sentence in practice.feedback.value and len(practice.takes) == 1  # described, kept here, not saved
+    practice = PredictThenLook(recorder=widgets.HTML())
+    _rated(practice, make_frame)
+    practice.save_button.click()
+    assert sentence in practice.saved_note.value and practice.saved is None
+    assert "Your two ratings" in practice.guide.value and "6 on the 0 to 10 scale" in practice.comparison.value
     guided = Checklist(pacer=widgets.HTML(), recorder=widgets.HTML())
-    guided.add_take(make_frame(**HALF_SMILE))
-    assert sentence in guided.card.value and "Step" in guided.review.value  # the review is still there
+    _rated(guided.practice, make_frame)
+    guided.practice.save_button.click()
+    assert sentence in guided.practice.saved_note.value and "Your two ratings" in guided.practice.guide.value
 
 
 # ----------------------------------------------------------------------------------------------------

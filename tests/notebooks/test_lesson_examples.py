@@ -52,13 +52,14 @@ def test_lesson_01_example_is_a_whole_movement_with_its_apex_after_its_onset(tmp
     assert match, shown[-2000:]
     onset, apex, offset = (float(v) for v in match.groups()[1:])
     assert 0.0 < onset < apex < offset, match.group(0)
-    assert "counts as cut_off" not in shown
+    assert "labels it cut_off" not in shown
     assert not STRAY_OBJECT.search(shown), STRAY_OBJECT.search(shown).group(0)
 
 
-def test_lesson_02_prints_no_stray_object_and_counts_cut_off_movements(tmp_path, monkeypatch):
+def test_lesson_02_prints_no_stray_object_and_counts_every_kind(tmp_path, monkeypatch):
     monkeypatch.setenv("MICROEXP_DATA", str(tmp_path / "learner"))
     shown = "\n".join(run("02_what_they_are"))
     assert not STRAY_OBJECT.search(shown), STRAY_OBJECT.search(shown).group(0)
-    assert re.search(r"\d+ movements spotted: \d+ micro, \d+ macro, \d+ cut off", shown), shown[-2000:]
+    assert re.search(r"\d+ movements spotted: \d+ micro, \d+ short, \d+ macro, \d+ cut off", shown), shown[-2000:]
+    assert "'short' is a movement of 500 ms or less" in shown  # taught where the kinds are counted
     assert not re.search(r"cut_off\s+(start|end|both)", shown), "the table lists whole movements only"

@@ -1,4 +1,5 @@
-"""FlashDrill's Python side: balanced schedule, the note, both answers, Wilson intervals, the room view."""
+"""FlashDrill's Python side: balanced schedule, the note, both answers, Wilson intervals, chance lines, blank
+flashes, the results panel and the room view."""
 
 from __future__ import annotations
 
@@ -255,8 +256,10 @@ def test_the_plot_has_a_noticing_and_a_naming_curve_with_intervals():
         _flash(drill)
         _click(drill, True, "AU04 brow lowerer" if long_ else NOTHING)  # noticed every flash, named the long ones
     figure = drill.plot()
-    assert [trace.name for trace in figure.data] == ["noticing", "naming"]
-    noticing, naming = figure.data
+    assert [trace.name for trace in figure.data] == [
+        "noticing", "naming", "chance, noticing (1 in 2)", "chance, naming (1 in 2)"
+    ]  # fmt: skip
+    noticing, naming = figure.data[:2]
     assert list(noticing.y) == [100.0, 100.0] and list(naming.y) == [0.0, 100.0]
     assert list(naming.error_y.array) == pytest.approx([100 * drill_results.wilson_interval(0, 2)[1], 0.0])
     assert figure.layout.xaxis.type == "log"
@@ -285,7 +288,9 @@ def test_the_learners_plot_leaves_out_practice_when_there_are_tests():
     drill = _finished_drill(3, named_long=True)
     assert set(drill.rates()["mode"]) == {"pre-test", "practice", "post-test"}
     assert [t.name for t in drill.plot().data] == [
-        "noticing (pre-test)", "naming (pre-test)", "noticing (post-test)", "naming (post-test)"
+        "noticing (pre-test)", "naming (pre-test)", "noticing (post-test)", "naming (post-test)",
+        "chance, noticing (1 in 2)", "chance, naming (1 in 3)",
+        "'yes' on blank flashes (pre-test): 0 of 1", "'yes' on blank flashes (post-test): 0 of 1",
     ]  # fmt: skip
 
 
@@ -294,7 +299,8 @@ def test_anonymous_export_holds_answers_and_timing_only(tmp_path):
     path = drill.save_anonymous(tmp_path)
     assert path.parent == tmp_path and path.name.startswith("drill-") and path.suffix == ".csv"
     saved = pd.read_csv(path)
-    assert list(saved.columns) == drill_results.ANONYMOUS_COLUMNS
+    assert list(saved.columns) == [*drill_results.ANONYMOUS_COLUMNS, "choices"]
+    assert set(saved["choices"]) == {len(drill.choices)}  # the naming question's chance line, nothing personal
     assert len(saved) == len(drill.trials)
     assert "target" not in saved.columns and "trial" not in saved.columns and "answer" not in saved.columns
     assert path != drill.save_anonymous(tmp_path)  # a second export never overwrites the first
@@ -337,9 +343,11 @@ def test_room_view_plots_before_and_after_from_three_files(tmp_path):
     paths = [_finished_drill(seed, named_long=seed != 2).save_anonymous(tmp_path) for seed in (1, 2, 3)]
     figure = drill_results.room_figure(paths)
     assert "3 learners" in figure.layout.title.text
-    assert [t.name for t in figure.data] == [
-        "noticing (pre-test)", "naming (pre-test)", "noticing (post-test)", "naming (post-test)"
+    assert [t.name for t in figure.data][:6] == [
+        "noticing (pre-test)", "naming (pre-test)", "noticing (post-test)", "naming (post-test)",
+        "chance, noticing (1 in 2)", "chance, naming (1 in 3)",
     ]  # fmt: skip
+    assert "'yes' on blank flashes (pre-test): 0 of 3" in [t.name for t in figure.data]
     table = drill_results.rates(drill_results.load_room(paths))
     post40 = table[(table["mode"] == "post-test") & (table["exposure_ms"] == 40)].iloc[0]
     pre40 = table[(table["mode"] == "pre-test") & (table["exposure_ms"] == 40)].iloc[0]
@@ -359,3 +367,53 @@ def test_room_view_refuses_a_file_of_another_shape(tmp_path):
 def test_unknown_keyword_arguments_are_refused():
     with pytest.raises(TypeError, match="unexpected keyword arguments: exposure"):
         FlashDrill(exposure=100)
+
+
+def _always_yes(drill: FlashDrill) -> FlashDrill:
+    """A learner who answers "yes, something moved" and guesses the first button every time."""
+    drill.start()
+    while drill.status != "finished":
+        _flash(drill)
+        _click(drill, True, drill.choices[0])
+    return drill
+
+
+def test_the_short_drill_is_twenty_flashes_with_five_blanks_in_one_part():
+    drill = FlashDrill.short()
+    assert len(drill.trials) == 20 and {t.mode for t in drill.trials} == {"test"}
+    assert sum(not t.moved for t in drill.trials) == 5 and drill.trials[0].moved
+    assert Counter(t.exposure_ms for t in drill.trials if t.moved) == {40: 5, 200: 5, 500: 5}
+    long = FlashDrill.long()
+    assert len(long.trials) == 52
+    assert Counter(t.mode for t in long.trials if not t.moved) == {"pre-test": 6, "practice": 1, "post-test": 6}
+
+
+def test_a_learner_who_always_says_yes_is_shown_saying_yes_to_every_blank_flash():
+    """Issue 18: with two blanks and no chance line, always answering "yes" read as noticing 100 % (confounded)."""
+    drill = _always_yes(FlashDrill.short(seed=4))
+    figure = drill.plot()
+    lines = {trace.name: list(trace.y) for trace in figure.data}
+    assert lines["noticing"] == [100.0, 100.0, 100.0]
+    assert lines["'yes' on blank flashes: 5 of 5"] == [100.0, 100.0]  # as high as noticing: nothing was seen
+    assert lines["chance, noticing (1 in 2)"] == [50.0, 50.0] and lines["chance, naming (1 in 5)"] == [20.0, 20.0]
+
+
+def test_the_results_panel_waits_then_shows_the_plot_and_a_table_with_blanks_and_chance():
+    drill = FlashDrill.short(seed=2)
+    panel = drill.results_panel()
+    assert "Finish the drill above" in panel.text.value and panel.rows == [] and panel._plot.outputs == ()
+    _always_yes(drill)
+    (output,) = panel._plot.outputs
+    assert "application/vnd.plotly.v1+json" in output["data"]
+    rows = panel.rows
+    assert ("test", "a movement for 40 ms", "5 of 5 (100%)", rows[0][3]) == rows[0]
+    assert ("test", "nothing (a blank flash)", "5 of 5 (100%)", "nothing to name") in rows
+    assert rows[-1] == ("guessing alone", "any flash", "1 in 2 right", "1 in 5")
+    assert "<th scope='col'" in panel.text.value and "nothing (a blank flash)" in panel.text.value
+
+
+def test_the_results_panel_says_so_when_the_drill_is_skipped():
+    drill = FlashDrill.short()
+    panel = drill.results_panel()
+    drill.skip()
+    assert "skipped" in panel.text.value and panel._plot.outputs == ()
