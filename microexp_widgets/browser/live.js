@@ -113,9 +113,25 @@ async function loadFiles(filesModel, listing) {
   return bytes;
 }
 
+// MediaPipe's web build draws every frame into a WebGL texture, even on the CPU delegate: without a WebGL context it
+// fails deep inside its runtime ("GLctx is undefined"), so ask first and say it plainly.
+function hasWebGL() {
+  try {
+    const canvas = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
+    const gl = canvas.getContext("webgl2") || canvas.getContext("webgl");
+    if (gl) gl.getExtension("WEBGL_lose_context")?.loseContext(); // only asked, not kept: contexts are few per page
+    return Boolean(gl);
+  } catch (error) {
+    return false;
+  }
+}
+
 async function startLandmarker(filesModel) {
   if (typeof WebAssembly !== "object" || !WebAssembly.validate(SIMD_PROBE)) {
     throw new PlainError("This browser cannot run the face model (it lacks WebAssembly SIMD)");
+  }
+  if (!hasWebGL()) {
+    throw new PlainError("This browser cannot run the face model (it offers no WebGL, which the model needs)");
   }
   if (!globalThis.crypto || !crypto.subtle || typeof DecompressionStream !== "function") {
     throw new PlainError("This page cannot check the face model's files (it is not a secure context)");
