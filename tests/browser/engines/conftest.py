@@ -93,7 +93,11 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             bridge.close()
         return
     pages = iter(range(1, 1000))
-    yield Engine(name, lambda scripts, viewport: webkit.WebKitPage(screen, scripts, viewport, logs / f"webdriver-{next(pages)}.log"), logs)
+    yield Engine(
+        name,
+        lambda scripts, viewport: webkit.WebKitPage(screen, scripts, viewport, logs / f"webdriver-{next(pages)}.log"),
+        logs,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,9 @@ import time
 
 
 def report(engine: str, what: str, figures: dict, record_property=None) -> None:
-    shown = ", ".join(f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}" for key, value in figures.items())
+    shown = ", ".join(
+        f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}" for key, value in figures.items()
+    )
     print(f"\n[{engine}] {what}: {shown}")
     if record_property is not None:
         for key, value in figures.items():

@@ -46,10 +46,15 @@ class FirefoxBridge:
     def __init__(self, display: str, log: Path):
         env = dict(os.environ, DISPLAY=display)
         env.pop("MOZ_HEADLESS", None)
-        self._log = open(log, "wb")
-        self._process = subprocess.Popen(
-            ["node", str(BRIDGE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=HERE
-        )
+        with open(log, "wb") as log_handle:  # the child keeps its own copy of the descriptor
+            self._process = subprocess.Popen(
+                ["node", str(BRIDGE)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log_handle,
+                env=env,
+                cwd=HERE,
+            )
         self._ids = itertools.count(1)
         self._waiting: dict[int, tuple[threading.Event, list]] = {}
         self._pages: dict[int, FirefoxPage] = {}
@@ -104,7 +109,6 @@ class FirefoxBridge:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait(timeout=10)
-        self._log.close()
 
 
 class FirefoxPage(EnginePage):

@@ -47,7 +47,27 @@ _STATUS_MATCHES = """
 """
 
 
-def press(page: EnginePage, text: str, within: str = ".microexp-recorder", nth: int = -1, timeout_s: float = 30) -> None:
+# What the page's camera looks like from inside, for a failure message.
+_CAMERA_STATE = """
+() => ({
+  getUserMedia: String(navigator.mediaDevices && navigator.mediaDevices.getUserMedia).slice(0, 120),
+  footage: window.__microexpFootage || null,
+  tracks: (window.__microexpTracks || []).map((t) => t.readyState),
+})
+"""
+
+
+def failure_note(page: EnginePage) -> str:
+    """The page's camera state and recorder status, to add to a failure (and a screenshot, where logs are kept)."""
+    try:
+        return f"camera: {page.evaluate(_CAMERA_STATE)}; console: {page.console[-8:]}"
+    except Exception as error:  # the page itself may be what failed
+        return f"(the page could not be asked: {error})"
+
+
+def press(
+    page: EnginePage, text: str, within: str = ".microexp-recorder", nth: int = -1, timeout_s: float = 30
+) -> None:
     """Click the button labelled ``text`` in the ``nth`` element matching ``within`` (the last one by default)."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -56,7 +76,10 @@ def press(page: EnginePage, text: str, within: str = ".microexp-recorder", nth: 
             page.click_at(at["x"], at["y"])
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"{page.engine}: no clickable button {text!r} in {within} within {timeout_s:g} s")
+            raise AssertionError(
+                f"{page.engine}: no clickable button {text!r} in {within} within {timeout_s:g} s; "
+                f"the status says {status_text(page)!r}; {failure_note(page)}"
+            )
         time.sleep(0.2)
 
 
@@ -68,5 +91,5 @@ def wait_for_status(page: EnginePage, pattern: str, timeout_s: float = 30, nth: 
     try:
         page.wait_for_function(_STATUS_MATCHES, {"pattern": pattern, "nth": nth}, timeout=timeout_s * 1000, polling=50)
     except AssertionError as error:
-        raise AssertionError(f"{error}; the status says {status_text(page, nth)!r}") from None
+        raise AssertionError(f"{error}; the status says {status_text(page, nth)!r}; {failure_note(page)}") from None
     return status_text(page, nth)

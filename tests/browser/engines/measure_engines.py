@@ -1,4 +1,4 @@
-"""Measure every engine's figures and check the speed targets: ``.venv/bin/python tests/browser/engines/measure_engines.py``.
+"""Every engine's figures and the speed targets: ``.venv/bin/python tests/browser/engines/measure_engines.py``.
 
 Runs the engine tests (the browser route's take and bare loop, the flash drill) ``--runs`` times, each run in one
 pytest session, collects the figures they report, and prints one table with each engine's median figures and the

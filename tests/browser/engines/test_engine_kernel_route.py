@@ -12,7 +12,6 @@ import json
 import re
 import time
 
-import pytest
 from browser.engines.figures import report
 from browser.engines.learner import press, wait_for_status
 from test_recorder_browser import TRACK_SPY

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from browser.engines.pages import EnginePage
 
-WEBDRIVER = Path(os.environ.get("MICROEXP_WEBKIT_DRIVER", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"))
-MINIBROWSER = Path(
-    os.environ.get("MICROEXP_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+WEBDRIVER = Path(
+    os.environ.get("MICROEXP_WEBKIT_DRIVER", shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver")
 )
+MINIBROWSER = Path(os.environ.get("MICROEXP_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"))
 
 ASYNC_CALL = """
 const done = arguments[arguments.length - 1];
