@@ -35,9 +35,9 @@ def virtual_display() -> Iterator[str]:
             raise RuntimeError(f"Xvfb did not start (exit code {process.poll()})")
         yield f":{number}"
     finally:
-        process.terminate()
-        try:
+        process.terminate()  # lets Xvfb remove its lock file and socket
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        if process.poll() is None:
             process.kill()
             process.wait(timeout=5)
