@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AssetFetchError, ModelUnavailableError
+from .errors import AssetFetchError, ModelUnavailableError, os_reason
 
 FETCH_HINT = "python -m microexp_widgets fetch-assets"
 
@@ -171,9 +171,18 @@ def _is_intact(path: Path, asset: Asset) -> bool:
 def verified_model_path() -> Path:
     """Return the face model's path after checking its SHA-256; never hand out a wrong model."""
     path = model_file()
-    if not path.exists():
-        raise ModelUnavailableError(f"The face model is not installed at {path}; run `{FETCH_HINT}` once to get it.")
-    if not _is_intact(path, FACE_MODEL):
+    try:
+        if not path.exists():
+            raise ModelUnavailableError(
+                f"The face model is not installed at {path}; run `{FETCH_HINT}` once to get it."
+            )
+        intact = _is_intact(path, FACE_MODEL)
+    except OSError as error:  # a model this account may not read (docs/faults.md C3)
+        raise ModelUnavailableError(
+            f"The face model at {path} cannot be read because {os_reason(error)}; make it readable "
+            f"(chmod a+r {path}) or delete it and run `{FETCH_HINT}` to get it again."
+        ) from error
+    if not intact:
         raise ModelUnavailableError(
             f"The face model at {path} is not the expected file (SHA-256 mismatch); "
             f"delete it and run `{FETCH_HINT}` to get a verified copy."

@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import AssetFetchError, ModelUnavailableError, VideoDecodeError
+from ._private_files import write_private
+from .errors import AssetFetchError, ModelUnavailableError, VideoDecodeError, os_reason
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -46,15 +47,23 @@ def check_output(target: str) -> Path:
     Raises
     ------
     OutputError
-        One plain sentence naming the output path: a folder, a missing folder, or no permission to write.
+        One plain sentence naming the output path: a folder, a missing folder, a name too long, or no permission to
+        write (docs/faults.md C1, C2).
     """
     path = Path(target)
     folder = path.parent
-    if path.is_dir():
-        raise OutputError(f"The output {path} is a folder; give a file name instead, such as {path / 'timeline.csv'}.")
-    if not folder.is_dir():
-        raise OutputError(f"Cannot write the output {path}: the folder {folder} does not exist.")
-    writable = os.access(path, os.W_OK) if path.exists() else os.access(folder, os.W_OK | os.X_OK)
+    try:
+        if path.is_dir():
+            raise OutputError(
+                f"The output {path} is a folder; give a file name instead, such as {path / 'timeline.csv'}."
+            )
+        if not folder.is_dir():
+            raise OutputError(f"Cannot write the output {path}: the folder {folder} does not exist.")
+        writable = os.access(path, os.W_OK) if path.exists() else os.access(folder, os.W_OK | os.X_OK)
+    except PermissionError:
+        writable = False  # a folder on the way that this account may not enter
+    except OSError as error:
+        raise OutputError(f"Cannot write the output {path}: {os_reason(error)}.") from error
     if not writable:
         raise OutputError(f"Cannot write the output {path}: you do not have permission to write there.")
     return path
@@ -72,9 +81,9 @@ def _analyze(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     try:
-        timeline.to_csv(output)
+        write_private(output, timeline.to_csv)  # face numbers: 0600 like every other export (docs/faults.md C4)
     except OSError as error:
-        raise OutputError(f"Cannot write the output {output}: {error.strerror or error}.") from error
+        raise OutputError(f"Cannot write the output {output}: {os_reason(error)}.") from error
     return EXIT_OK
 
 
@@ -101,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except (FileNotFoundError, IsADirectoryError) as error:
         print(f"error: There is no readable file at {error.filename}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # a name too long for the file system, and the like (docs/faults.md C1)
+        print(f"error: Cannot read {error.filename or args.clip}: {os_reason(error)}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ModelUnavailableError as error:
         print(f"error: {error}", file=sys.stderr)

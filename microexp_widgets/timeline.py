@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,8 @@ class AUTimeline:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
 
-    def to_csv(self, path: str | Path) -> None:
+    def to_csv(self, path: str | Path | TextIO) -> None:
+        """Write the per-frame table as CSV to a path or an open text file."""
         self.frame.to_csv(path, index=False, float_format="%.5f")
 
     def still_at(self, time_s: float) -> np.ndarray | None:

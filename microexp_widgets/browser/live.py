@@ -7,9 +7,11 @@ picture of the face stay in the page.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import numpy as np
@@ -21,6 +23,12 @@ from .delivery import shared_files
 
 # One row per analysed frame: time since the take started (s), 52 blendshapes, face box x, y, width, height.
 ROW_WIDTH = 1 + len(BLENDSHAPES) + 4
+#: Why the page may say a take ended.
+END_REASONS = ("stop", "limit", "camera-off", "cancelled")
+# How long past its limit a take the page ended may be said to have lasted (a timer in a busy or hidden tab fires
+# late); a longer one is not believed.
+_LATE_END_S = 120.0
+_MAX_COUNT = 10_000_000  # frames a take's "ended" may count
 # A few movements per face region, each read straight from its blendshapes (the jaw's graded AUs are left out).
 METER_AUS = ("AU01", "AU02", "AU04", "AU07", "AU45", "AU10", "AU12", "AU14", "AU15", "AU17")
 
@@ -77,6 +85,10 @@ class LiveFaceModel(anywidget.AnyWidget):
         self.on_started: Callable[[int], object] | None = None
         self.on_frames: Callable[[int, np.ndarray], object] | None = None
         self.on_ended: Callable[[int, dict], object] | None = None
+        #: Called with the take's number and the error when handling one of the page's messages failed.
+        self.on_failure: Callable[[int, Exception], object] | None = None
+        #: Messages from the page that did not have their expected shape, and were dropped (docs/faults.md K3).
+        self.dropped_messages = 0
         self.on_msg(self._on_page_message)
         if files.problem:
             self.failure, self.model_state = files.problem, "failed"
@@ -98,14 +110,97 @@ class LiveFaceModel(anywidget.AnyWidget):
         return f"{self.token}:{take}"
 
     def _on_page_message(self, _widget, content, buffers) -> None:
-        if not isinstance(content, dict):
+        # Every message is checked against its shape before use; a bad one is dropped and counted, and nothing the
+        # page sends can raise into ipywidgets' dispatcher (docs/faults.md K3).
+        self.received_bytes += len(str(content)) + _buffer_bytes(buffers)
+        message = read_page_message(content, buffers, self.max_seconds)
+        if message is None:
+            self.dropped_messages += 1
             return
-        kind, take = content.get("kind"), int(content.get("take", -1))
-        self.received_bytes += len(str(content)) + sum(memoryview(b).nbytes for b in buffers or [])
-        if kind == "started" and self.on_started:
-            self.on_started(take)
-        elif kind == "frames" and self.on_frames and buffers:
-            rows = np.frombuffer(bytes(buffers[0]), dtype="<f4").reshape(-1, ROW_WIDTH)
-            self.on_frames(take, rows)
-        elif kind == "ended" and self.on_ended:
-            self.on_ended(take, content)
+        kind, take, payload = message
+        if kind == "ended" and payload.get("reason") == UNREADABLE:
+            self.dropped_messages += 1  # dropped, but the take it names still ends, from what has arrived
+        handler = {"started": self.on_started, "frames": self.on_frames, "ended": self.on_ended}[kind]
+        if handler is None:
+            return
+        try:
+            handler(take, *(() if payload is None else (payload,)))
+        except Exception as error:  # a fault of ours, met on a page's message: the take ends with a sentence
+            self.dropped_messages += 1
+            if self.on_failure is not None:
+                self.on_failure(take, error)
+
+
+#: The ``reason`` an "ended" message is handed on with when its fields could not be read.
+UNREADABLE = "unreadable"
+
+
+def _buffer_bytes(buffers) -> int:
+    total = 0
+    for buffer in buffers if isinstance(buffers, (list, tuple)) else ():
+        try:
+            total += memoryview(buffer).nbytes
+        except TypeError:
+            continue
+    return total
+
+
+def _whole(value: Any, high: int) -> int | None:
+    return value if type(value) is int and 0 <= value <= high else None
+
+
+def _number(value: Any, high: float) -> float | None:
+    if type(value) not in (int, float) or not math.isfinite(value) or not 0 <= value <= high:
+        return None
+    return float(value)
+
+
+def _rows(buffers) -> np.ndarray | None:
+    if not isinstance(buffers, (list, tuple)) or len(buffers) != 1:
+        return None
+    try:
+        view = memoryview(buffers[0])
+    except TypeError:
+        return None
+    if view.nbytes == 0 or view.nbytes % (4 * ROW_WIDTH) or not view.contiguous:
+        return None
+    return np.frombuffer(view.cast("B"), dtype="<f4").reshape(-1, ROW_WIDTH)
+
+
+def _ended(content: dict, max_seconds: float) -> dict:
+    """The fields of an "ended" message, checked; ``{"reason": UNREADABLE}`` when any of them cannot be believed."""
+    reason = content.get("reason")
+    checked = {"reason": reason}
+    fields = {
+        "seconds": lambda v: _number(v, max_seconds + _LATE_END_S),
+        "analysed": lambda v: _whole(v, _MAX_COUNT),
+        "presented": lambda v: _number(v, _MAX_COUNT),
+        "msPerFrame": lambda v: _number(v, 1e6),
+    }
+    for name, check in fields.items():
+        if name in content:
+            checked[name] = check(content[name])
+            if checked[name] is None:
+                return {"reason": UNREADABLE}
+    if reason not in END_REASONS or (reason != "cancelled" and "seconds" not in checked):
+        return {"reason": UNREADABLE}
+    return checked
+
+
+def read_page_message(content: Any, buffers: Any, max_seconds: float) -> tuple[str, int, Any] | None:
+    """``(kind, take, payload)`` of a message from the page that has its expected shape, else ``None``.
+
+    ``payload`` is ``None`` for "started", the rows for "frames" (time, 52 blendshapes, face box each) and the
+    checked fields for "ended" (``{"reason": UNREADABLE}`` when they could not be read: the take still ends).
+    """
+    if not isinstance(content, dict):
+        return None
+    kind, take = content.get("kind"), _whole(content.get("take"), 2**53)
+    if kind not in ("started", "frames", "ended") or take is None:
+        return None
+    if kind == "started":
+        return kind, take, None
+    if kind == "frames":
+        rows = _rows(buffers)
+        return None if rows is None else (kind, take, rows)
+    return kind, take, _ended(content, max_seconds)

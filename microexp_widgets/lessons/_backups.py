@@ -1,8 +1,13 @@
-"""Backups of the learner's files: timestamped, private, and never written over an earlier one."""
+"""Backups of the learner's files: timestamped, private, and never written over an earlier one.
+
+A backup of the store is a copy, written once by this module: it is never the store's own file under a new name or a
+second link to it, because a kernel that still has the store open would go on writing into it (docs/faults.md L7).
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -28,12 +33,12 @@ def claim(folder: Path, name: str) -> Path:
     raise StoreError(f"Too many backups in {folder}; move some away and try again.")
 
 
-def move_aside(path: Path, reason: str) -> Path | None:
-    """Move a file to a new timestamped backup; ``None`` if another kernel moved it first."""
+def _publish(source: Path, folder: Path, reason: str, suffix: str) -> Path | None:
+    """Give ``source`` a new backup name in ``folder`` without ever replacing a file; ``None`` if it has vanished."""
     while True:
-        target = claim(path.parent, backup_name(reason, path.suffix or ".bak"))
+        target = claim(folder, backup_name(reason, suffix))
         try:
-            os.link(path, target)  # fails instead of overwriting, unlike a rename
+            os.link(source, target)  # fails instead of overwriting, unlike a rename
         except FileExistsError:
             continue
         except FileNotFoundError:
@@ -42,26 +47,41 @@ def move_aside(path: Path, reason: str) -> Path | None:
             if target.exists():
                 continue
             try:
-                os.rename(path, target)
+                os.rename(source, target)
             except FileNotFoundError:
                 return None
-        else:
-            path.unlink(missing_ok=True)
+            return target
+        source.unlink(missing_ok=True)
+        return target
+
+
+def move_aside(path: Path, reason: str) -> Path | None:
+    """Move a file that no kernel keeps open (the JSON file of earlier versions) to a new timestamped backup.
+
+    Returns ``None`` if another kernel moved it first.
+    """
+    target = _publish(path, path.parent, reason, path.suffix or ".bak")
+    if target is not None:
         os.chmod(target, 0o600)
-        return target
+    return target
 
 
-def write_backup(folder: Path, reason: str, content: str) -> Path:
-    """Write ``content`` to a new private (0600) backup file in ``folder`` and return its path."""
-    while True:
-        target = claim(folder, backup_name(reason, ".json"))
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        return target
+def write_backup(folder: Path, reason: str, content: str | bytes, suffix: str = ".json") -> Path:
+    """Write ``content`` to a new private (0600) backup file in ``folder`` and return its path.
 
-
-# ----------------------------------------------------------------------------------------------------
+    The backup appears whole, under its name, only once its bytes are on disk; it is never written again.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix="." + BACKUP_PREFIX, suffix=".tmp")  # mkstemp makes it 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = _publish(Path(temporary), folder, reason, suffix)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    if target is None:
+        raise StoreError(f"A backup could not be written in {folder} because its file vanished; try again.")
+    return target

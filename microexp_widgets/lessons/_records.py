@@ -26,21 +26,23 @@ def empty() -> dict[str, Any]:
 
 
 def plain(value: Any) -> Any:
-    """Return ``value`` as plain JSON data: numpy numbers become Python numbers, NaN becomes ``None``.
+    """Return ``value`` as plain JSON data: numpy numbers as Python numbers, NaN as ``None``, lone surrogates as U+FFFD.
 
     Raises
     ------
     StoreError
         For a value that has no plain form (an object, a function); nothing is saved then.
     """
-    if value is None or isinstance(value, (bool, str)):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return _utf8(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {_utf8(str(k)): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     item = getattr(value, "item", None)  # numpy scalars and 0-d arrays
@@ -50,6 +52,16 @@ def plain(value: Any) -> Any:
     if callable(item):
         return plain(item())
     raise StoreError(f"A {type(value).__name__} value cannot be kept in your practice log, so nothing was saved.")
+
+
+def _utf8(text: str) -> str:
+    """``text`` with every lone surrogate (text no UTF-8 file can hold) replaced by U+FFFD (docs/faults.md T1)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Through UTF-16 and back: a well-formed surrogate pair becomes its one character, a lone half becomes U+FFFD.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def dump(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import memory, practice_log
+from . import memory, practice_log, store_failure
 from .take_check import check_take, describe, log_take, render_check
 from .take_origin import SAMPLE, TakeRoute, default_recorder, is_sample
 
@@ -168,7 +168,9 @@ class Checklist(widgets.VBox):
         #: The review of the last take as the learner sees it.
         self.review = widgets.HTML(_NO_TAKE)
         #: The summary card of the learner's earlier takes.
-        self.card = widgets.HTML(summary_card(practice_log.entries()))
+        self.card = widgets.HTML()
+        with store_failure.shown_in(self.card, replace=True):
+            self.card.value = summary_card(practice_log.entries())
         if hasattr(self.pacer, "on_complete"):
             self.pacer.on_complete(lambda *_: self.tick(1))
         super().__init__(
@@ -212,10 +214,10 @@ class Checklist(widgets.VBox):
         self.timeline, self.origin = timeline, origin
         result = check_take(timeline)
         if self.log_takes and origin != SAMPLE and not result.problem:
-            log_take(
-                "06_putting_it_together", "checklist take", "checklist take", origin, result, steps=sum(self.steps_done)
-            )
-            self.card.value = summary_card(practice_log.entries())
+            with store_failure.shown_in(self.card, replace=True, then="The review below is still yours to read."):
+                steps = sum(self.steps_done)
+                log_take("06_putting_it_together", "checklist take", "checklist take", origin, result, steps=steps)
+                self.card.value = summary_card(practice_log.entries())
         return self._show_review()
 
     def _show_review(self) -> list[str]:

@@ -12,7 +12,7 @@ import html
 import ipywidgets as widgets
 import traitlets
 
-from . import memory
+from . import memory, store_failure
 from .take_check import TARGET_BANDS, TakeCheck, check_take, compare, log_take, render_check
 from .take_origin import SAMPLE, TakeRoute, default_recorder, is_sample
 
@@ -131,7 +131,8 @@ class MirrorPractice(widgets.VBox):
         taken_phase = self.phase
         self.takes.append((taken_phase, result))
         if self.log_takes:
-            log_take(self.lesson, "mirror take", f"{taken_phase} the pacer", origin, result, phase=taken_phase)
+            with store_failure.shown_in(self.feedback, then="The take is still shown and compared here."):
+                log_take(self.lesson, "mirror take", f"{taken_phase} the pacer", origin, result, phase=taken_phase)
         if taken_phase == "before" and self.latest("after") is None:
             self.phase = "after"  # the learner's next take is the one after the pacer
         self.feedback.value += self._next_step(taken_phase)

@@ -7,8 +7,6 @@ import csv
 import html
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +16,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from . import memory, store
+from .._private_files import write_private
+from . import _failures, _sqlite, memory, store
 from .practice_log import COLUMNS, render_notice, render_rows
 from .progress import LESSONS
 
@@ -76,19 +75,6 @@ def summary_html(data: dict[str, Any] | None = None) -> str:
     )
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write a file only its owner may read (0600) in one go: a failed write leaves no temp file and no half file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mkstemp makes it 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def export_my_data(folder: str | Path | None = None) -> Exported:
     """Write the practice log as CSV and a one-page HTML summary, both readable by the learner only (0600).
 
@@ -104,24 +90,25 @@ def export_my_data(folder: str | Path | None = None) -> Exported:
     """
     data = store.load()
     out = Path(folder) if folder is not None else store.data_dir()
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
     result = Exported(out / CSV_NAME, out / HTML_NAME)
     try:
-        _write_private(result.csv_path, practice_csv(data))
-        _write_private(result.html_path, summary_html(data))
+        out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_private(result.csv_path, lambda handle: handle.write(practice_csv(data)))
+        write_private(result.html_path, lambda handle: handle.write(summary_html(data)))
     except OSError as error:
-        raise store.StoreError(f"The export could not be written to {out} ({error.strerror or error}).") from error
+        raise _failures.failure("exported", error, out, _sqlite.BUSY_TIMEOUT_S) from error
     return result
 
 
 @dataclass(frozen=True)
 class Deleted:
-    """What "delete everything" removed."""
+    """What "delete everything" removed, and any folder it left as it was."""
 
     files: tuple[Path, ...]
     widgets: int
     timelines: int
     names: tuple[str, ...] = field(default_factory=tuple)
+    folders_left: tuple[Path, ...] = field(default_factory=tuple)
 
     def message(self) -> str:
         """Plain words for the learner: what went, here and in the other open lessons."""
@@ -130,6 +117,12 @@ class Deleted:
             disk = f"Deleted your practice log, progress and exports from {store.data_dir()} ({count} file(s))."
         else:
             disk = f"There was nothing of yours saved in {store.data_dir()}."
+        if self.folders_left:
+            names = ", ".join(p.name for p in self.folders_left)
+            disk += (
+                f" Left as they are, because they are folders the lessons did not make: {names}; move or delete them "
+                "yourself if they hold anything of yours."
+            )
         held = []
         if self.widgets:
             held.append(f"cleared {self.widgets} widget(s) showing your data or takes")
@@ -143,27 +136,31 @@ class Deleted:
 
 
 def delete_my_data(user_ns: dict | None = None) -> Deleted:
-    """Delete the store and every file it wrote (journal, backups, exports), and every recording and timeline in memory.
+    """Delete the store's content and every file it wrote (backups, exports), and every recording and timeline in
+    memory.
 
-    Other kernels notice that the store is gone and clear themselves (see :func:`memory.watch_store`).
+    Other kernels notice that the store was emptied and clear themselves (see :func:`memory.watch_store`).
 
     Parameters
     ----------
     user_ns : dict, optional
         The notebook's variables (default: the running IPython's); timelines bound there are removed.
+
+    Raises
+    ------
+    StoreError
+        When the data folder cannot be changed (one plain sentence; nothing is deleted then).
     """
-    removed = store.delete_everything(extra_names=(CSV_NAME, HTML_NAME))
+    removed, left = store.delete_everything(extra_names=(CSV_NAME, HTML_NAME))
     folder = store.data_dir()
-    if folder.is_dir():  # export temp files of a write that was cut off
-        for leftover in folder.glob(f".{CSV_NAME}.*.tmp"):
-            leftover.unlink(missing_ok=True)
-            removed.append(leftover)
-        for leftover in folder.glob(f".{HTML_NAME}.*.tmp"):
-            leftover.unlink(missing_ok=True)
-            removed.append(leftover)
+    with contextlib.suppress(OSError):  # export temp files of a write that was cut off
+        for pattern in (f".{CSV_NAME}.*.tmp", f".{HTML_NAME}.*.tmp"):
+            for leftover in folder.glob(pattern):
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
     memory.forget_store()
     cleared = memory.clear_memory(user_ns)
-    return Deleted(tuple(removed), cleared.widgets, cleared.timelines, tuple(cleared.names))
+    return Deleted(tuple(removed), cleared.widgets, cleared.timelines, tuple(cleared.names), tuple(left))
 
 
 class Downloads(anywidget.AnyWidget):
@@ -253,9 +250,13 @@ class MyData(widgets.VBox):
             "timeline held by this notebook and by the other lessons you have open. It cannot be undone.</p>"
         )
 
-    def delete(self) -> Deleted:
-        """Delete everything (what the confirm button does) and say what was removed."""
-        result = delete_my_data()
+    def delete(self) -> Deleted | None:
+        """Delete everything (what the confirm button does) and say what was removed, or why nothing was."""
+        try:
+            result = delete_my_data()
+        except store.StoreError as error:
+            self._settle(str(error))
+            return None
         self._settle(result.message())
         return result
 

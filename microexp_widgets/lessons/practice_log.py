@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from . import memory, store
+from . import memory, store, store_failure
 
 #: Columns of the log, in export order.
 COLUMNS = ("time", "lesson", "kind", "summary", "values")
@@ -60,14 +61,26 @@ def learner_zone() -> tzinfo | None:
     return _learner_zone
 
 
+# An IANA name: "UTC", "Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+5". The longest in use has 32
+# characters; a name is looked up as a path inside the time-zone database, so anything else is refused before that.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+_ZONE_NAME_MAX = 64
+
+
 def set_learner_zone(name: str) -> bool:
-    """Use the IANA time zone ``name`` (from the browser) for times shown to the learner; False if unknown."""
+    """Use the IANA time zone ``name`` (from the browser) for times shown to the learner; False if it is not one.
+
+    A name from the page is checked before use (docs/faults.md T3): a folder of the database ("America"), an
+    over-long name or a path is refused, and the zone in use stays as it was.
+    """
     global _learner_zone
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if not isinstance(name, str) or len(name) > _ZONE_NAME_MAX or not _ZONE_NAME.fullmatch(name):
+        return False
     try:
         _learner_zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America", "Etc": folders of the database
         return False
     return True
 
@@ -131,12 +144,15 @@ def render_rows(rows: list[dict[str, Any]], limit: int = 20) -> str:
 
 
 def render_notice() -> str:
-    """The store's one-sentence notice about a file it could not read in full, as HTML ("" when there is none)."""
+    """The store's one-sentence notice about a file it could not read in full, as HTML ("" when there is none).
+
+    When the store cannot be read at all, the sentence says why instead.
+    """
     try:
         text = store.notice()
-    except store.StoreError:
-        return ""  # the widget that shows this reports the failure itself
-    return f"<p style='color:#8a4b00'>{html.escape(text)}</p>" if text else ""
+    except store.StoreError as error:
+        return store_failure.sentence_html(error)
+    return store_failure.sentence_html(text) if text else ""
 
 
 class PracticeLog(widgets.VBox):
@@ -166,10 +182,9 @@ class PracticeLog(widgets.VBox):
 
     def refresh(self) -> None:
         """Re-read the learner's file and redraw the table."""
-        try:
-            self.table.value = render_notice() + render_rows(entries(self.kind))
-        except store.StoreError as error:
-            self.table.value = f"<p>{html.escape(str(error))}</p>"
+        with store_failure.shown_in(self.table, replace=True):
+            rows = entries(self.kind)  # first: reading sets unreadable rows aside, and the notice then says where
+            self.table.value = render_notice() + render_rows(rows)
 
     def clear(self) -> None:
         """Show an empty log (used by "delete everything", also when it ran in another lesson)."""

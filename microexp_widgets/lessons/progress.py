@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from . import memory, store
+from . import memory, store, store_failure
 from .practice_log import render_notice
 
 
@@ -75,7 +75,12 @@ class LessonProgress(widgets.VBox):
         #: The course overview as the learner sees it (lessons done, minutes each).
         self.overview = widgets.HTML()
         self._problem = widgets.HTML()
-        self._button = widgets.Button(icon="check", layout=widgets.Layout(width="auto", align_self="flex-start"))
+        # Named from the start: when the store cannot be read, the button is never redrawn, yet must say what it does.
+        self._button = widgets.Button(
+            description="Mark this lesson done",
+            icon="check",
+            layout=widgets.Layout(width="auto", align_self="flex-start"),
+        )
         self._button.on_click(lambda _: self.toggle())
         children = [self.overview] + ([self._button] if self.lesson else []) + [self._problem]
         super().__init__(children=children, **kwargs)
@@ -88,7 +93,7 @@ class LessonProgress(widgets.VBox):
             try:
                 mark_done(self.lesson, self.lesson not in completed())
             except store.StoreError as error:
-                self._problem.value = f"<p>{html.escape(str(error))}</p>"
+                self._problem.value = store_failure.sentence_html(error)
                 return
             self.refresh()
 
@@ -101,7 +106,7 @@ class LessonProgress(widgets.VBox):
         try:
             done, notice = completed(), render_notice()
         except store.StoreError as error:
-            self._problem.value = f"<p>{html.escape(str(error))}</p>"
+            self._problem.value = store_failure.sentence_html(error)
             return
         self._draw(done, notice)
 

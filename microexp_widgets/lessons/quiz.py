@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import ipywidgets as widgets
 
-from . import store
+from . import store, store_failure
 
 
 @dataclass(frozen=True)
@@ -206,5 +206,6 @@ class Quiz(widgets.VBox):
         explanation = f"<p>{html.escape(self.spec.explanation)}</p>" if result.correct and self.spec.explanation else ""
         self.feedback.value = f"<div style='color:{colour}'><b>{head}</b><ul>{items}</ul></div>{explanation}"
         if self.save:
-            _record(self.spec.key, result.correct)
+            with store_failure.shown_in(self.feedback, then="Your answer was checked but not recorded."):
+                _record(self.spec.key, result.correct)
         return result

@@ -7,7 +7,11 @@ import html
 import ipywidgets as widgets
 import traitlets
 
-from . import memory, practice_log, store
+from . import memory, practice_log, store, store_failure
+
+#: The longest reflection kept (about two pages): the practice log must still fit one download message, which a
+#: Jupyter server takes up to 10 MiB by default (docs/faults.md T1).
+MAX_REFLECTION_CHARS = 5000
 
 
 class Reflection(widgets.VBox):
@@ -49,12 +53,18 @@ class Reflection(widgets.VBox):
         if not text:
             self.echo.value = "<p><i>Type something first, then save.</i></p>"
             return None
+        if len(text) > MAX_REFLECTION_CHARS:
+            self.echo.value = (
+                f"<p>This is {len(text):,} characters long and a reflection keeps up to {MAX_REFLECTION_CHARS:,} "
+                "(about two pages), so it was not saved: shorten it and save again. Your text is still in the box.</p>"
+            )
+            return None
         try:
             entry = practice_log.add_entry(self.lesson, self.kind, text, {"prompt": self.prompt})
         except store.StoreError as error:
-            self.echo.value = f"<p>{html.escape(str(error))} Your text is still in the box.</p>"
+            self.echo.value = store_failure.sentence_html(error, "Your text is still in the box.")
             return None
-        self.echo.value = f"<p>Saved: <q>{html.escape(text)}</q></p>"
+        self.echo.value = f"<p>Saved: <q>{html.escape(entry['summary'])}</q></p>"
         return entry
 
     def clear(self) -> None:

@@ -5,11 +5,15 @@ For the other lesson modules (keep this surface small and stable):
   that changes that dict in place, and now runs it inside one locked transaction, so kernels never lose each other's
   writes (docs/faults.md L1). Extra keys in a practice entry (for example a sample-clip marker) are kept as they are.
 - ``append_practice(entry)`` adds one log entry without reading the rest.
-- Every write raises :class:`StoreError` (one plain sentence) when it cannot be saved; nothing is half-written.
+- Every read and write raises :class:`StoreError` (one plain sentence naming the folder and what to do) when it cannot
+  be done; nothing is half-written, and a save is reported failed only when it failed.
 
 Why SQLite in rollback-journal mode (not WAL): WAL needs shared memory between the processes, which SQLite does not
 support on network filesystems, and many hubs keep home folders on NFS. The rollback journal needs only working POSIX
 advisory locks (fcntl), which local disks and NFSv4 give; every kernel of one learner runs on the same machine.
+
+The store's file is never unlinked, renamed or hard-linked while the lessons run: it is emptied or rewritten in place
+(why: :mod:`._in_place`), so every kernel that has it open always has the one store open.
 """
 
 from __future__ import annotations
@@ -17,32 +21,17 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import os
 import sqlite3
-import stat
-import threading
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from ._backups import BACKUP_PREFIX, move_aside, write_backup
-from ._records import StoreError, dump, empty, plain, salvage_json, valid_entry
-from ._sqlite import (
-    BUSY_TIMEOUT_S,
-    SCHEMA,
-    SCHEMA_VERSION,
-    connect,
-    identity_of,
-    probe,
-    read_identity,
-    read_rows,
-    roll_back_hot_journal,
-    salvage,
-)
+from . import _failures, _sqlite
+from ._access import LEGACY_NAME, STORE_NAME, data_dir, failure, file_kind, read, store_path, thread_lock, write
+from ._backups import BACKUP_PREFIX, write_backup
+from ._failures import permission
+from ._records import StoreError, dump, empty, plain, valid_entry
 
 __all__ = [
     "STORE_NAME",
@@ -63,31 +52,8 @@ __all__ = [
     "delete_everything",
 ]
 
-#: Name of the one file that holds everything the lessons remember about a learner.
-STORE_NAME = "learner.sqlite"
-#: The JSON file of earlier versions; imported once, then kept as a backup.
-LEGACY_NAME = "learner.json"
 #: SQLite's own side files next to the store (the journal exists only while a write is under way).
 SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
-# Threads of one kernel (a widget callback and the store watcher) take turns; processes are kept apart by SQLite's lock.
-_thread_lock = threading.RLock()
-
-
-def data_dir() -> Path:
-    """Return the folder for the learner's file (``MICROEXP_DATA`` if set, else the user data folder).
-
-    Returns
-    -------
-    pathlib.Path
-        The folder; it is not created until something is saved.
-    """
-    override = os.environ.get("MICROEXP_DATA")
-    return Path(override) if override else Path(platformdirs.user_data_dir("microexp-widgets"))
-
-
-def store_path() -> Path:
-    """Return the path of the learner's store file."""
-    return data_dir() / STORE_NAME
 
 
 def now_iso() -> str:
@@ -95,154 +61,22 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-# Connections and transactions
-
-
-def _fail(action: str, error: Exception) -> StoreError:
-    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return StoreError(f"Your data could not be {action} in {data_dir()} ({reason}); nothing was changed.")
-
-
-@contextlib.contextmanager
-def _writing() -> Iterator[sqlite3.Connection]:
-    """One write transaction on the store, created if needed, with the whole store locked against other kernels."""
-    path = store_path()
-    with _thread_lock:
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if "MICROEXP_DATA" not in os.environ and stat.S_IMODE(path.parent.stat().st_mode) != 0o700:
-                os.chmod(path.parent, 0o700)  # our own folder, perhaps made more open by an earlier version
-        except OSError as error:
-            raise _fail("saved", error) from error
-        _recover_if_unreadable(path)
-        for _attempt in range(20):
-            before = identity_of(path)
-            try:
-                db = connect(path)
-            except sqlite3.Error as error:
-                raise _fail("saved", error) from error
-            try:
-                if before is None:
-                    os.chmod(path, 0o600)  # created just now by connect: private before anything is written
-                db.execute("BEGIN IMMEDIATE")
-                if identity_of(path) != before and before is not None:
-                    # "Delete everything" removed this file while we waited for the lock: start over on the new one.
-                    db.execute("ROLLBACK")
-                    continue
-                for statement in SCHEMA:
-                    db.execute(statement)
-                if db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone() is None:
-                    db.execute("INSERT INTO meta VALUES ('store_id', ?)", (uuid.uuid4().hex,))
-                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                try:
-                    yield db
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-                return
-            except StoreError:
-                raise
-            except (sqlite3.Error, OSError) as error:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise _fail("saved", error) from error
-            finally:
-                db.close()
-                roll_back_hot_journal(path)
-        raise StoreError(f"Your data could not be saved in {data_dir()} because it kept changing; try again.")
-
-
-@contextlib.contextmanager
-def _reading() -> Iterator[sqlite3.Connection | None]:
-    """A consistent read of the store, or ``None`` when there is none yet (a read never creates a file)."""
-    path = store_path()
-    with _thread_lock:
-        _recover_if_unreadable(path)
-        if not path.exists():
-            yield None
-            return
-        try:
-            db = connect(path)
-        except sqlite3.Error as error:
-            raise _fail("read", error) from error
-        try:
-            db.execute("BEGIN")
-            yield db
-            db.execute("COMMIT")
-        finally:
-            db.close()
-
-
 # ----------------------------------------------------------------------------------------------------
-# A bad or old file: keep it, take what can be read, say so once
+# Rows that cannot be read: set aside in a backup, the rest kept
 
 
-def _recover_if_unreadable(path: Path) -> None:
-    legacy = path.with_name(LEGACY_NAME)
-    if not path.exists() and legacy.exists():
-        _import_legacy(path, legacy)
-        return
-    if not path.exists():
-        return
-    problem = probe(path)
-    if problem is None:
-        return
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    salvaged, _ = salvage_json(text) if text.lstrip().startswith(("{", "[")) else (salvage(path), 0)
-    backup = move_aside(path, problem)
-    if backup is None:
-        return  # another kernel is already dealing with it
-    kept = len(salvaged["practice"]) + len(salvaged["progress"]) + len(salvaged["quiz"])
-    _fill(
-        path,
-        salvaged,
-        origin="recovered",
-        notice=(
-            f"Your learner file could not be read as it was, so it was kept as {backup.name} in {backup.parent} "
-            f"and a fresh one was started with the {kept} item(s) that could be read."
-        ),
-    )
+def _readable(raw: Any) -> Any:
+    if isinstance(raw, _sqlite.Undecodable):
+        return raw.decode("utf-8", errors="backslashreplace")  # the bytes stay recognisable, escaped
+    return raw if isinstance(raw, (int, str)) or raw is None else repr(raw)
 
 
-def _import_legacy(path: Path, legacy: Path) -> None:
-    try:
-        text = legacy.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    data, lost = salvage_json(text)
-    backup = move_aside(legacy, "imported")
-    if backup is None:
-        return
-    notice = None
-    if lost:
-        notice = (
-            f"{lost} item(s) of your earlier learner file could not be read; the whole file is kept as "
-            f"{backup.name} in {backup.parent} and everything else was brought over."
-        )
-    _fill(path, data, origin="imported", notice=notice)
-
-
-def _fill(path: Path, data: dict[str, Any], *, origin: str, notice: str | None) -> None:
-    with _writing() as db:
-        if db.execute("SELECT count(*) FROM practice").fetchone()[0]:
-            return  # another kernel got there first
-        _write_all(db, data)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('origin', ?)", (origin,))
-        if notice:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('notice', ?)", (notice,))
-
-
-def _set_aside(db: sqlite3.Connection, bad: list[tuple[str, Any, Any]]) -> None:
+def _set_aside(db: sqlite3.Connection, bad: list[tuple[str, int, Any, Any]]) -> None:
     """Move rows that cannot be read into a backup file, so the rest keeps working (within a write transaction)."""
-    rows = [{"table": t, "key": k if isinstance(k, (int, str)) else repr(k), "raw": str(raw)} for t, k, raw in bad]
+    rows = [{"table": t, "key": _readable(key), "raw": _readable(raw)} for t, _, key, raw in bad]
     backup = write_backup(store_path().parent, "set-aside", json.dumps(rows, ensure_ascii=False, indent=1))
-    for table, key, _ in bad:
-        column = "id" if table == "practice" else "key"
-        db.execute(f"DELETE FROM {table} WHERE {column} IS ?", (key,))  # noqa: S608 - fixed names
+    for table, rowid, _, _ in bad:
+        db.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))  # noqa: S608 - fixed names
     notice = (
         f"{len(bad)} item(s) in your learner file could not be read; they were set aside in {backup.name} in "
         f"{backup.parent} and everything else was kept."
@@ -254,12 +88,12 @@ def _set_aside(db: sqlite3.Connection, bad: list[tuple[str, Any, Any]]) -> None:
 # The public surface
 
 
-def _write_all(db: sqlite3.Connection, data: dict[str, Any]) -> None:
-    rows = [(dump(entry),) for entry in data.get("practice", [])]
-    db.executemany("INSERT INTO practice (entry) VALUES (?)", rows)
-    for table in ("progress", "quiz"):
-        rows = [(str(k), dump(v)) for k, v in data.get(table, {}).items()]
-        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)  # noqa: S608 - fixed names
+def _rows_set_aside(db: sqlite3.Connection) -> dict[str, Any]:
+    data, _, bad = _sqlite.read_rows(db)
+    if bad:
+        _set_aside(db, bad)
+        data, _, _ = _sqlite.read_rows(db)
+    return data
 
 
 def load() -> dict[str, Any]:
@@ -269,18 +103,13 @@ def load() -> dict[str, Any]:
     shape: ``practice`` is a list of dicts with ``time``, ``lesson``, ``kind``, ``summary`` (str) and ``values``
     (dict); ``progress`` and ``quiz`` map keys to dicts.
     """
-    with _reading() as db:
-        if db is None:
-            return empty()
-        data, _, bad = read_rows(db)
+    data, _, bad = read(lambda db: _sqlite.read_rows(db) if db is not None else (empty(), [], []))
     if not bad:
         return data
-    with _writing() as db:
-        _, _, bad = read_rows(db)
-        if bad:
-            _set_aside(db, bad)
-        data, _, _ = read_rows(db)
-    return data
+    try:
+        return write(_rows_set_aside)
+    except StoreError:
+        return data  # they cannot be set aside now (a read-only folder): show what can be read
 
 
 def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
@@ -293,10 +122,10 @@ def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     StoreError
         When it cannot be saved (nothing is changed then).
     """
-    with _writing() as db:
-        data, ids, bad = read_rows(db)
-        if bad:
-            _set_aside(db, bad)
+
+    def work(db: sqlite3.Connection) -> dict[str, Any]:
+        data = _rows_set_aside(db)
+        ids = [rowid for (rowid,) in db.execute("SELECT id FROM practice ORDER BY id")]
         before = copy.deepcopy(data)
         change(data)
         old, new = before["practice"], data["practice"]
@@ -310,7 +139,9 @@ def update(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
             db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608 - fixed names
             changed = [(str(k), dump(v)) for k, v in data[table].items() if before[table].get(k) != v]
             db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", changed)  # noqa: S608
-    return data
+        return data
+
+    return write(work)
 
 
 def save(data: dict[str, Any]) -> Path:
@@ -331,24 +162,20 @@ def append_practice(entry: dict[str, Any]) -> dict[str, Any]:
     stored = plain(entry)
     if not valid_entry(stored):
         raise StoreError("A practice entry needs a time, lesson, kind and summary as text, so nothing was saved.")
-    with _writing() as db:
-        db.execute("INSERT INTO practice (entry) VALUES (?)", (dump(stored),))
+    row = dump(stored)
+    write(lambda db: db.execute("INSERT INTO practice (entry) VALUES (?)", (row,)))
     return stored
 
 
 def notice() -> str | None:
     """One sentence about a file that could not be read in full (where its backup is), or ``None``."""
-    with _reading() as db:
-        if db is None:
-            return None
-        row = db.execute("SELECT value FROM meta WHERE key='notice'").fetchone()
-    return row[0] if row else None
+    return read(lambda db: _sqlite.read_meta(db, "notice") if db is not None else None)
 
 
 def identity() -> tuple[str, str] | None:
     """``(store id, origin)`` of the store on disk, or ``None`` when there is none: a new id means a new store."""
-    with _thread_lock:
-        return read_identity(store_path())
+    with thread_lock:
+        return _sqlite.read_identity(store_path())
 
 
 def store_files(folder: Path | None = None) -> list[Path]:
@@ -361,32 +188,59 @@ def store_files(folder: Path | None = None) -> list[Path]:
         p
         for p in folder.iterdir()
         if p.name in names
-        or p.name.startswith(BACKUP_PREFIX)
+        or p.name.startswith((BACKUP_PREFIX, "." + BACKUP_PREFIX))  # backups, and one cut off while written
         or (p.name.startswith(".learner-") and p.name.endswith(".json"))  # temp files of the JSON version
     )
 
 
-def delete_everything(extra_names: tuple[str, ...] = ()) -> list[Path]:
-    """Remove the store and every file it wrote (plus ``extra_names`` in the data folder); return what was removed.
+def _empty_store(db: sqlite3.Connection) -> None:
+    for table in ("practice", "progress", "quiz", "meta"):
+        db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+    _sqlite.stamp_new(db)  # a new id: every kernel watching the store sees that it was deleted
 
-    The store is locked while it is removed, so a kernel that was about to write starts over on a new, empty store
-    instead of writing into the deleted one.
+
+def delete_everything(extra_names: tuple[str, ...] = ()) -> tuple[list[Path], list[Path]]:
+    """Empty the store and remove every other file it wrote (plus ``extra_names`` in the data folder).
+
+    Returns ``(what was deleted, folders left as they are)``. The store is emptied in one transaction, in place (see
+    :mod:`._in_place` for why it is never removed), with its deleted text overwritten; a folder is never the lessons'
+    own, so it is left and named. It finishes, or fails before it changes anything.
+
+    Raises
+    ------
+    StoreError
+        When this account may not change the data folder (nothing is deleted then).
     """
     path = store_path()
-    removed: list[Path] = []
-    with _thread_lock:
-        if path.exists():
-            with contextlib.suppress(sqlite3.Error):
-                db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    folder = path.parent
+    live = {STORE_NAME + s for s in ("", *SIDE_SUFFIXES)}  # SQLite's own journal is never removed by hand
+    with thread_lock:
+        kind = file_kind(path, "deleted")
+        try:
+            found = [p for p in store_files(folder) if p.name not in live]
+            found += [folder / name for name in extra_names if (folder / name).exists()]
+            left = [p for p in found if p.is_dir() and not p.is_symlink()] + ([path] if kind == "folder" else [])
+        except OSError as error:
+            raise failure("deleted", error) from error
+        files = [p for p in found if p not in left]
+        if (files or kind in ("file", "empty")) and not _failures.may_change(folder):
+            raise permission("deleted", folder)
+        removed: list[Path] = []
+        if kind in ("file", "empty"):
+            write(_empty_store, action="deleted", secure=True)
+            with contextlib.suppress(sqlite3.Error):  # the deleted rows are zeroed already; this only shrinks the file
+                db = _sqlite.connect(path)
                 try:
-                    db.execute("BEGIN EXCLUSIVE")
-                    path.unlink()
-                    removed.append(path)
+                    db.execute("VACUUM")
                 finally:
                     db.close()
-        folder = path.parent
-        for candidate in [*store_files(folder), *(folder / name for name in extra_names)]:
-            with contextlib.suppress(FileNotFoundError):
+            removed.append(path)
+        for candidate in files:
+            try:
                 candidate.unlink()
                 removed.append(candidate)
-    return removed
+            except FileNotFoundError:
+                pass
+            except OSError:
+                left.append(candidate)
+    return removed, left

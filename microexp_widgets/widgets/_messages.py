@@ -63,6 +63,10 @@ CANNOT_RECORD = (
     "This browser can neither run the face model nor record video, so a camera take cannot be made here: "
     "use a sample clip or upload a video file."
 )
+TAKE_FAILED = (
+    "Something went wrong while the take's numbers arrived, so the take was ended and nothing of it was kept: "
+    "press Record to try again."
+)
 NO_TRANSFER = (
     "The recording did not reach Python. Check that the kernel is running (not busy with another cell), then try again."
 )
@@ -80,3 +84,17 @@ def camera_problem(error_name: str, detail: str = "") -> CameraProblem:
         "or use a sample clip or upload a video file.",
         retry=True,
     )
+
+
+def too_many_frames(max_seconds: float, budget: int) -> str:
+    """The page sent more frames than a take can hold (docs/faults.md K1)."""
+    return (
+        f"The page sent more frames than a {max_seconds:g} s take can hold ({budget:,} frames), so the take was ended "
+        "and nothing of it was kept: reload the page, then press Record to try again."
+    )
+
+
+def dropped_messages(count: int) -> str:
+    """Messages from the page that could not be read during a take (docs/faults.md K3)."""
+    plural = "message" if count == 1 else "messages"
+    return f"{count} {plural} from the page could not be read and {'was' if count == 1 else 'were'} dropped."

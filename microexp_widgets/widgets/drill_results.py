@@ -8,11 +8,14 @@ name, a date or a face, so a facilitator can pool a room's files.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..errors import SaveError, os_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,15 +147,32 @@ def rate_figure(table: pd.DataFrame, title: str = "Noticing and naming against e
     return figure
 
 
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    table.to_csv(path, index=False)
+
+
 def save_anonymous(answers: pd.DataFrame, folder: str | Path = ".") -> Path:
     """Write the answers as an anonymous CSV file with a random name in ``folder`` and return its path.
 
     Only :data:`ANONYMOUS_COLUMNS` are written: no name, no date, no trial order, no face.
+
+    Raises
+    ------
+    microexp_widgets.errors.SaveError
+        One plain sentence when the file cannot be written (docs/faults.md T2); no part of it is left.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"drill-{secrets.token_hex(4)}.csv"
-    answers.loc[answers["noticed"].notna(), ANONYMOUS_COLUMNS].to_csv(path, index=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_csv(answers.loc[answers["noticed"].notna(), ANONYMOUS_COLUMNS], path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        raise SaveError(
+            f"Your drill answers could not be saved in {folder} because {os_reason(error)}; choose another folder "
+            "(or free some space) and press the button again."
+        ) from error
     return path
 
 

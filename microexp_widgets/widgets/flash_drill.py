@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import traitlets
 from ipywidgets import CallbackDispatcher
 
+from ..errors import SaveError
 from . import drill_results
 from ._base import refuse_unknown_keywords
 from .drill_trials import Trial, per_mode, plan_trials, resolve_targets
@@ -245,7 +246,7 @@ class FlashDrill(anywidget.AnyWidget):
         def save(_) -> None:
             try:
                 path = self.save_anonymous(folder)
-            except RuntimeError as error:
+            except (RuntimeError, SaveError) as error:
                 message.value = html.escape(str(error))
                 return
             message.value = html.escape(

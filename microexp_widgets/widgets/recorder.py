@@ -124,13 +124,15 @@ class Recorder(CameraControl, LiveRoute, KernelRoute, widgets.VBox):
         self._consent_route = _consent.BROWSER
         self._take_number = 0
         self._live_take: LiveTake | None = None
-        self._ended_timer: threading.Timer | None = None
+        self._ended_timer: threading.Timer | None = None  # waits for the page's "ended", or for a silent page
+        self._dropped_started = 0  # the page's dropped messages before this take
         self._waiting_for_model = False
         self.take_figures: dict[str, float] = {}  # the last browser-route take: rates, bytes and kernel CPU
         self._live = LiveFaceModel(tuple(meters), max_seconds=self.max_seconds, countdown=self.countdown)
         self._live.on_started = self._on_live_started
         self._live.on_frames = self._on_live_frames
         self._live.on_ended = self._on_live_ended
+        self._live.on_failure = self._on_live_failure
         self._live.observe(self._on_model_state, "model_state")
         self._route_html = widgets.HTML()
         self._route_html.add_class("microexp-route")

@@ -96,7 +96,8 @@ def test_L4_delete_in_one_lesson_clears_the_practice_log_open_in_another(noteboo
         f"print({SECRET!r} in json.dumps([w.get_state() for w in list(_instances.values())], default=str))"
     )
     assert state.strip() == "False"
-    assert not (folder / "learner.sqlite").exists()
+    # The store is emptied in place, never removed under the other kernel (docs/faults.md L7): none of the text stays.
+    assert SECRET.encode() not in (folder / "learner.sqlite").read_bytes()
 
 
 def test_lesson_07_reflection_shows_in_the_log_in_local_words_on_one_line(notebook, tmp_path):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
+from file_permissions import run_without_override
 
 from microexp_widgets.assets import model_file, sample_path
 
@@ -61,9 +63,17 @@ def test_analyze_without_a_face_exits_0_with_a_warning():
 
 @pytest.mark.slow
 def test_analyze_csv_writes_the_per_frame_table(tmp_path):
+    """The per-frame table is face data: it is written 0600 whatever the umask (C4; before the fix it took the
+    umask's 0644, seen failing)."""
     out = tmp_path / "frames.csv"
-    run = _cli("analyze", sample_path("single_face"), "--csv", out)
+    run = subprocess.run(
+        ["sh", "-c", 'umask 022 && exec "$@"', "sh", sys.executable, "-m", "microexp_widgets", "analyze",
+         str(sample_path("single_face")), "--csv", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
     assert run.returncode == 0, run.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["frames.csv"]  # no temp file left beside it
     table = pd.read_csv(out)
     assert len(table) == 72
     assert {"time_s", "face", "AU01", "AU12", "AU45", "AU12_L", "AU12_R", "mouthSmileLeft"} <= set(table.columns)
@@ -104,29 +114,8 @@ def test_M3_altered_model_is_refused_with_exit_3(tmp_path):
 # Edges of input and output: exit 2 and one plain line that names the right file
 
 
-def _without_file_permission_override() -> None:
-    """In the child: take away root's power to ignore file permissions, so a permission problem is real."""
-    if os.geteuid() != 0:
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
 def _cli_without_override(*args):
-    try:
-        return subprocess.run(
-            [sys.executable, "-m", "microexp_widgets", *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            preexec_fn=_without_file_permission_override,
-        )
-    except subprocess.SubprocessError as error:
-        pytest.skip(f"cannot drop root's file-permission override here: {error}")
+    return run_without_override([sys.executable, "-m", "microexp_widgets", *map(str, args)])
 
 
 def test_csv_into_a_missing_folder_exits_2_naming_the_output(tmp_path):
@@ -145,16 +134,19 @@ def test_csv_pointing_at_a_folder_blames_the_output_not_the_input(tmp_path):
     assert str(tmp_path) in line and "is a folder" in line and "single_face" not in line
 
 
-def test_csv_into_a_folder_without_write_permission_exits_2(tmp_path):
+@pytest.mark.parametrize("mode", [0o555, 0o000], ids=["read-only", "cannot be entered"])
+def test_C2_csv_into_a_folder_without_write_permission_exits_2_saying_write(tmp_path, mode):
+    """Before the fix a folder that cannot be entered gave "You do not have permission to read" about the output
+    (seen failing)."""
     locked = tmp_path / "locked"
-    locked.mkdir(mode=0o555)
+    locked.mkdir(mode=mode)
     try:
         run = _cli_without_override("analyze", sample_path("single_face"), "--csv", locked / "out.csv")
     finally:
         locked.chmod(0o755)
     assert run.returncode == 2
     line = _one_plain_line(run.stderr)
-    assert str(locked / "out.csv") in line and "permission" in line
+    assert str(locked / "out.csv") in line and "permission to write" in line and "read" not in line
 
 
 def test_an_input_the_user_may_not_read_says_so(tmp_path):
@@ -214,3 +206,37 @@ def test_oversized_bytes_are_refused_before_any_copy():
     finally:
         tracemalloc.stop()
     assert peak < 2**20, f"{peak / 2**20:.1f} MiB allocated before the refusal"
+
+
+# ----------------------------------------------------------------------------------------------------
+# C1-C3: odd paths get one plain line and the right exit code
+
+
+@pytest.mark.parametrize("which", ["clip", "csv"])
+def test_C1_a_file_name_over_255_bytes_is_exit_2_with_one_line(tmp_path, which):
+    """Before the fix a name too long for the file system gave a traceback and exit 1 (seen failing)."""
+    long_name = tmp_path / ("a" * 300 + ".mp4")
+    if which == "clip":
+        run = _cli("analyze", long_name, "--json")
+    else:
+        run = _cli("analyze", sample_path("single_face"), "--csv", long_name.with_suffix(".csv"))
+    assert run.returncode == 2, run.stderr
+    line = _one_plain_line(run.stderr)
+    assert "too long" in line and "255" in line
+
+
+def test_C3_a_model_file_that_cannot_be_read_is_exit_3_naming_the_fix(tmp_path):
+    """Before the fix it exited 2 with "You do not have permission to read ..." and no fix (seen failing)."""
+    model = tmp_path / "face_landmarker.task"
+    shutil.copy(model_file(), model)
+    model.chmod(0o000)
+    try:
+        run = run_without_override(
+            [sys.executable, "-m", "microexp_widgets", "analyze", str(sample_path("single_face")), "--json"],
+            env={"MICROEXP_FACE_MODEL": str(model)},
+        )
+    finally:
+        model.chmod(0o644)
+    assert run.returncode == 3, run.stderr
+    line = _one_plain_line(run.stderr)
+    assert str(model) in line and "fetch-assets" in line and "permission" in line

@@ -354,7 +354,8 @@ def test_L4_delete_removes_every_file_and_every_trace_in_widget_state(learner_fo
 
     result = panel.delete()
 
-    assert sorted(p.name for p in learner_folder.iterdir()) == ["notes-of-my-own.txt"]
+    assert sorted(p.name for p in learner_folder.iterdir()) == [store.STORE_NAME, "notes-of-my-own.txt"]
+    assert SECRET.encode() not in (learner_folder / store.STORE_NAME).read_bytes()  # emptied in place (L7)
     assert {p.name for p in result.files} >= {store.STORE_NAME, CSV_NAME, HTML_NAME, ".learner-abcd.json"}
     assert SECRET not in _all_widget_state_text()
     assert "0 of 8 lessons done" in lesson.overview.value and reflection.text == ""

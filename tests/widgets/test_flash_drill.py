@@ -313,6 +313,26 @@ def test_the_share_button_saves_only_when_pressed(tmp_path):
     assert "nothing to save" in empty.children[1].value and not (tmp_path / "other").exists()
 
 
+@pytest.mark.parametrize("fault", ["a file in the way", "no permission", "a name too long"])
+def test_T2_the_share_button_says_why_the_file_could_not_be_saved(tmp_path, monkeypatch, fault):
+    """Before the fix any file error but ``RuntimeError`` escaped the button's handler and its message stayed empty
+    (seen failing: ``FileExistsError``, ``PermissionError``, ``OSError``)."""
+    drill = _finished_drill(2, named_long=False)
+    folder = tmp_path / ("r" * 300 if fault == "a name too long" else "room")
+    if fault == "a file in the way":
+        folder.write_text("not a folder")
+    if fault == "no permission":  # what a folder the learner may not write in gives (the tests may run as root)
+        monkeypatch.setattr(drill_results, "_write_csv", _refuse_permission)
+    button, message = drill.share_button(folder).children
+    button.click()
+    assert folder.name[:40] in message.value and "could not be saved" in message.value, message.value
+    assert list(tmp_path.glob("**/drill-*.csv")) == []
+
+
+def _refuse_permission(_table, path):
+    raise PermissionError(13, "Permission denied", str(path))
+
+
 def test_room_view_plots_before_and_after_from_three_files(tmp_path):
     paths = [_finished_drill(seed, named_long=seed != 2).save_anonymous(tmp_path) for seed in (1, 2, 3)]
     figure = drill_results.room_figure(paths)

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from _live_page import browser_answers_probe, camera_ready, page_cannot_run_the_model, page_sends
 from footage import encode, read_frames
 
 from microexp_widgets.assets import sample_path
@@ -15,41 +16,13 @@ from microexp_widgets.face import BLENDSHAPES
 from microexp_widgets.widgets import _consent, _messages
 from microexp_widgets.widgets.recorder import MAX_LIVE_SECONDS, Recorder
 
-
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    """Each test starts as a fresh kernel would: no consent given, no recorders alive."""
-    _consent.reset_consent()
-    yield
-    for rec in Recorder.instances():
-        rec.close()
-    _consent.reset_consent()
+pytestmark = pytest.mark.usefixtures("fresh_kernel")  # each test starts as a fresh kernel would
 
 
 @pytest.fixture(scope="module")
 def webm_take() -> bytes:
     """A real face clip as the browser sends it: webm/VP8 written without seeking (no duration), 2.4 s."""
     return encode(read_frames(sample_path("single_face")), "webm", fps=30, streamable=True)
-
-
-def browser_answers_probe(rec: Recorder, result: str = "ok", detail: str = "") -> None:
-    rec.camera_check.set_state({"answered_id": rec.camera_check.request_id, "result": result, "detail": detail})
-
-
-def page_cannot_run_the_model(rec: Recorder) -> None:
-    """What a browser without WebAssembly SIMD reports: the recorder then takes the kernel route (FAULTS P6)."""
-    rec._live.set_state({"model_state": "failed", "failure": "This browser cannot run the face model (no SIMD)"})
-
-
-def camera_ready(rec: Recorder, route: str = "kernel") -> None:
-    """Click Record, acknowledge the note, and let the browser grant the camera."""
-    if route == "kernel":
-        page_cannot_run_the_model(rec)
-    else:
-        rec._live.set_state({"model_state": "ready"})
-    rec.start()
-    rec.consent_button.click()
-    browser_answers_probe(rec)
 
 
 def wait_for(predicate, timeout: float = 10.0) -> None:
@@ -336,10 +309,6 @@ def live_rows(timeline, fps: float | None = None) -> np.ndarray:
         keep = np.unique(np.round(frame["time_s"].to_numpy() * fps), return_index=True)[1]
         rows = rows[keep]
     return rows
-
-
-def page_sends(rec: Recorder, message: dict, rows: np.ndarray | None = None) -> None:
-    rec._live._on_page_message(rec._live, message, [] if rows is None else [rows.tobytes()])
 
 
 def live_take(rec: Recorder, rows: np.ndarray, seconds: float, reason: str = "stop") -> float:
