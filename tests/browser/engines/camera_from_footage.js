@@ -40,10 +40,13 @@
 
   const devices = navigator.mediaDevices;
   if (!devices) return;
-  devices.getUserMedia = async (constraints) => {
+  const fromFootage = async (constraints) => {
     if (!constraints || !constraints.video) throw new DOMException("Requested device not found", "NotFoundError");
     const canvas = await start();
     footage.streams += 1;
     return canvas.captureStream(); // a new frame in the stream for every frame drawn, so the clip's own rate
   };
+  // On the prototype too, so code that reaches getUserMedia another way than through this object gets it as well.
+  if (globalThis.MediaDevices) MediaDevices.prototype.getUserMedia = fromFootage;
+  devices.getUserMedia = fromFootage;
 })();
