@@ -19,3 +19,11 @@ def playwright_driver():
         yield driver
     finally:
         driver.stop()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engines",
+        default="chromium,firefox,webkit",
+        help="browser engines for tests/browser/engines, comma-separated (default: chromium,firefox,webkit)",
+    )

@@ -57,7 +57,10 @@ def encode(
     way a browser does (no seeking back, so no duration).
     """
     sink = _NoSeek() if streamable else io.BytesIO()
-    with av.open(sink, mode="w", format=fmt.split("-")[0]) as container:
+    container_format = fmt.split("-")[0]
+    # An mp4 written without seeking back is fragmented, as Safari's and WebKit's MediaRecorder write it.
+    options = {"movflags": "frag_keyframe+empty_moov"} if streamable and container_format == "mp4" else {}
+    with av.open(sink, mode="w", format=container_format, options=options) as container:
         stream = container.add_stream(CODECS[fmt], rate=Fraction(fps).limit_denominator(1001))
         height, width = frames[0].shape[:2]
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"

@@ -113,9 +113,33 @@ async function loadFiles(filesModel, listing) {
   return bytes;
 }
 
+// MediaPipe's web build draws every frame into a WebGL texture, even on the CPU delegate, on a canvas of its own
+// choosing: an OffscreenCanvas wherever one exists. WebKitGTK's OffscreenCanvas has no WebGL while its <canvas> has,
+// so the model failed there; it gets a canvas of the kind that offers WebGL. Without any, the page says so plainly
+// instead of failing deep in the runtime ("GLctx is undefined").
+function webglCanvas() {
+  const makers = [() => document.createElement("canvas")];
+  if (typeof OffscreenCanvas === "function") makers.unshift(() => new OffscreenCanvas(1, 1));
+  for (const make of makers) {
+    try {
+      const gl = make().getContext("webgl2") || make().getContext("webgl");
+      if (!gl) continue;
+      gl.getExtension("WEBGL_lose_context")?.loseContext(); // only asked, not kept: contexts are few per page
+      return make();
+    } catch (error) {
+      // this kind of canvas cannot give a WebGL context here: try the next
+    }
+  }
+  return null;
+}
+
 async function startLandmarker(filesModel) {
   if (typeof WebAssembly !== "object" || !WebAssembly.validate(SIMD_PROBE)) {
     throw new PlainError("This browser cannot run the face model (it lacks WebAssembly SIMD)");
+  }
+  const canvas = webglCanvas();
+  if (!canvas) {
+    throw new PlainError("This browser cannot run the face model (it offers no WebGL, which the model needs)");
   }
   if (!globalThis.crypto || !crypto.subtle || typeof DecompressionStream !== "function") {
     throw new PlainError("This page cannot check the face model's files (it is not a secure context)");
@@ -136,6 +160,7 @@ async function startLandmarker(filesModel) {
       wasmBinaryPath: url("vision_wasm_internal.wasm", "application/wasm"),
     };
     return await vision.FaceLandmarker.createFromOptions(fileset, {
+      canvas,
       baseOptions: { modelAssetBuffer: bytes.get("face_landmarker.task"), delegate: "CPU" },
       runningMode: "VIDEO",
       numFaces: 1,
@@ -297,6 +322,7 @@ class Live {
 
   analyse(now, meta) {
     if (!this.stream || this.closed) return;
+    const began = performance.now(); // a take's ms per frame: all of this frame's work in the page, not the model alone
     // Ask for the next frame before working on this one: a frame the camera presents while the model is busy then
     // comes straight after, instead of being skipped because nobody was waiting for it yet.
     this.nextFrame();
@@ -304,9 +330,7 @@ class Live {
     let found = null;
     try {
       if (this.video.readyState >= 2 && this.video.videoWidth > 0) {
-        const began = performance.now();
         found = follow(this.landmarker, this.video, frameMs);
-        if (this.take) this.take.busyMs += performance.now() - began;
         this.rate.frames += 1;
       }
     } catch (error) {
@@ -318,7 +342,8 @@ class Live {
     this.face = found !== null;
     this.updateLevels(found);
     const take = this.take;
-    if (take && frameMs >= take.t0 && !(frameMs > take.endAt)) {
+    const inTake = Boolean(take && frameMs >= take.t0 && !(frameMs > take.endAt));
+    if (inTake) {
       const row = new Float32Array(ROW_WIDTH).fill(NaN);
       row[0] = (frameMs - take.t0) / 1000;
       if (found) {
@@ -340,6 +365,7 @@ class Live {
       this.rate = { frames: 0, since: now, shown: this.rate.shown };
     }
     if (now - this.paintedAt >= PAINT_MS) this.paint();
+    if (inTake) take.busyMs += performance.now() - began;
   }
 
   keepStill(take, t) {

@@ -79,11 +79,18 @@ class KernelRoute:
 
         self._discard_take = False
         self._auto_stopped = False
+        # The container the browser's MediaRecorder writes: webm in Chromium and Firefox, mp4 in Safari and WebKit,
+        # which refuse webm (ipywebrtc's recorder would throw and no take would ever arrive).
+        formats = self._probe.recordable
+        if not formats:
+            self._release_camera(None)
+            self._show_problem(_messages.CANNOT_RECORD, retry=False)
+            return
         if self._video_recorder is None:
             # Made now, so the browser has its model ready before the recording starts.
-            video = _TakeVideo(format="webm", controls=False)
+            video = _TakeVideo(format=formats[0], controls=False)
             video.on_received = self._on_video_value
-            self._video_recorder = VideoRecorder(stream=self._camera, format="webm", video=video)
+            self._video_recorder = VideoRecorder(stream=self._camera, format=formats[0], video=video)
         self._record_button.disabled = True
         self._stop_button.disabled = False
         stop = threading.Event()

@@ -59,6 +59,10 @@ _ALIASES = {
 
 TOO_SHORT = "That take was too short (under half a second), so nothing was analysed: too short, try again."
 EMPTY_TAKE = "The browser sent an empty recording, so nothing was analysed: too short, try again."
+CANNOT_RECORD = (
+    "This browser can neither run the face model nor record video, so a camera take cannot be made here: "
+    "use a sample clip or upload a video file."
+)
 TAKE_FAILED = (
     "Something went wrong while the take's numbers arrived, so the take was ended and nothing of it was kept: "
     "press Record to try again."

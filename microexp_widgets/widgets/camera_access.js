@@ -6,6 +6,13 @@
 
 const openViews = new Map(); // token -> number of rendered views of that recorder's probe
 
+// The containers this browser's MediaRecorder can write, in the order the kernel route prefers them: Chromium and
+// Firefox record webm, WebKit (Safari) only mp4.
+function recordableFormats() {
+  if (typeof MediaRecorder !== "function" || typeof MediaRecorder.isTypeSupported !== "function") return [];
+  return ["webm", "mp4"].filter((format) => MediaRecorder.isTypeSupported(`video/${format}`));
+}
+
 async function probe(model) {
   const id = model.get("request_id");
   let result = "ok";
@@ -23,7 +30,7 @@ async function probe(model) {
       detail = String((error && error.message) || error || "");
     }
   }
-  model.set({ result: result, detail: detail, answered_id: id });
+  model.set({ result: result, detail: detail, recordable: recordableFormats(), answered_id: id });
   model.save_changes();
 }
 

@@ -32,6 +32,11 @@ class CameraAccess(anywidget.AnyWidget):
     """Type: str. Default: ''. ``"ok"`` or the error name of the last probe."""
     detail = traitlets.Unicode("", help="The browser's own error message, if any.").tag(sync=True)
     """Type: str. Default: ''. The browser's message for the last failed probe."""
+    recordable = traitlets.List(
+        traitlets.Unicode(), ["webm"], help="Containers the browser's MediaRecorder can write, preferred first."
+    ).tag(sync=True)
+    """Type: list of str. Default: ``["webm"]`` until the browser answers a probe; ``["mp4"]`` in Safari and WebKit,
+    ``[]`` where the browser cannot record video at all."""
     camera_id = traitlets.Unicode("", help="Model id of the CameraStream to guard, or ''.").tag(sync=True)
     """Type: str. Default: ''. While set, the page stops that camera's tracks if the kernel restarts or dies, or
     when this widget leaves the page (its output was cleared or the notebook closed)."""

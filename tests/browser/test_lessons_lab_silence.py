@@ -26,7 +26,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import _free_port
+from browser.conftest import _free_port  # by package path: the bare name can be another folder's conftest
 from network_trace import STRACE, STRACE_HINT, attempts_off_the_machine, strace_command
 
 REPO = Path(__file__).resolve().parents[2]

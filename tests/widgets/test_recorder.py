@@ -421,6 +421,36 @@ def test_p6_when_the_model_fails_while_waiting_the_kernel_route_asks_its_own_con
     assert rec._video_recorder is not None and rec._live_take is None
 
 
+def kernel_take_in(rec: Recorder, recordable: list[str]) -> None:
+    """Record on the kernel route in a browser whose MediaRecorder writes ``recordable`` (the probe says so)."""
+    page_cannot_run_the_model(rec)
+    rec.start()
+    rec.consent_button.click()
+    probe = rec.camera_check
+    probe.set_state({"answered_id": probe.request_id, "result": "ok", "detail": "", "recordable": recordable})
+
+
+@pytest.mark.slow
+def test_b10_a_browser_that_records_only_mp4_gets_its_mp4_take_analysed():
+    """Safari's and WebKit's MediaRecorder writes mp4, never webm. The kernel route used to ask every browser for
+    webm, which WebKit's recorder refuses with an exception: no take ever arrived (seen failing in WebKitGTK)."""
+    done = threading.Event()
+    rec = Recorder(countdown=0, on_timeline=lambda tl: done.set())
+    kernel_take_in(rec, ["mp4"])
+    assert rec._video_recorder.format == "mp4" and rec._video_recorder.video.format == "mp4"
+    record_take(rec, 0.7)
+    deliver_bytes(rec, encode(read_frames(sample_path("single_face")), "mp4", fps=30, streamable=True))
+    assert done.wait(60), rec.status
+    assert rec.timeline.face_frames > 0.9 * rec.timeline.frames, rec.status
+
+
+def test_b10_a_browser_that_cannot_record_video_says_so_and_lets_go_of_the_camera():
+    rec = Recorder(countdown=0)
+    kernel_take_in(rec, [])
+    assert rec.status == _messages.CANNOT_RECORD and "sample clip" in rec.status
+    assert rec._video_recorder is None and not rec.camera_on
+
+
 @pytest.mark.parametrize(
     ("env", "where"),
     [({}, "this computer"), ({"JUPYTERHUB_USER": "ada"}, "the server"), ({"BINDER_SERVICE_HOST": "1"}, "the server")],
